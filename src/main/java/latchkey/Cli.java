@@ -1,0 +1,136 @@
+package latchkey;
+
+import io.javalin.Javalin;
+import latchkey.config.Config;
+import latchkey.config.ConfigException;
+import latchkey.db.Database;
+import latchkey.tokens.JwtSecret;
+import latchkey.users.UserService;
+import latchkey.sessions.AccessCache;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.PrintStream;
+import java.time.Clock;
+
+/** The command line: {@code serve} (the default), {@code grant-admin EMAIL}, {@code migrate}, {@code --help}, {@code --version}. */
+final class Cli {
+    static final int OK = 0;
+    static final int FAILED = 1;
+    static final int BAD_CONFIG = 2;
+    /** Not an exit code: the server runs on its own threads until it is stopped. */
+    static final int SERVING = -1;
+
+    private Cli() {
+    }
+
+    static int run(String[] args, PrintStream out, PrintStream err) {
+        String command = args.length == 0 ? "serve" : args[0];
+        try {
+            return switch (command) {
+                case "serve" -> args.length == 1 || args.length == 0 ? serve(Config.load()) : usage(err);
+                case "grant-admin" -> args.length == 2 ? grantAdmin(Config.load(), args[1], out, err) : usage(err);
+                case "migrate" -> args.length == 1 ? migrate(Config.load(), out) : usage(err);
+                case "--help", "-h", "help" -> {
+                    out.print(help());
+                    yield OK;
+                }
+                case "--version", "-V", "version" -> {
+                    out.println("latchkey " + version());
+                    yield OK;
+                }
+                default -> usage(err);
+            };
+        } catch (ConfigException e) {
+            err.println("latchkey: configuration error: " + e.getMessage());
+            return BAD_CONFIG;
+        } catch (IllegalStateException e) {
+            err.println("latchkey: " + e.getMessage());
+            return FAILED;
+        }
+    }
+
+    private static int usage(PrintStream err) {
+        err.println("latchkey: unknown command or arguments; see java -jar latchkey.jar --help");
+        return BAD_CONFIG;
+    }
+
+    static String version() {
+        String v = Cli.class.getPackage().getImplementationVersion();
+        return v != null ? v : "dev";
+    }
+
+    static String help() {
+        StringBuilder s = new StringBuilder();
+        s.append("Latchkey ").append(version()).append(": a JWT authentication server\n\n");
+        s.append("Usage: java -jar target/latchkey.jar [command]\n\n");
+        s.append("Commands:\n");
+        s.append("  serve               start the HTTP server (the default)\n");
+        s.append("  grant-admin EMAIL   make the user with this email an administrator, then exit\n");
+        s.append("  migrate             apply pending database migrations, then exit\n");
+        s.append("  --version           print the version\n");
+        s.append("  --help              print this help\n\n");
+        s.append("Configuration: app.properties in the working directory, then environment variables.\n\n");
+        s.append(String.format("  %-30s %-28s %s%n", "key", "environment variable", "default"));
+        for (Config.Key key : Config.KEYS) {
+            s.append(String.format("  %-30s %-28s %s%n", key.name(), key.envName(), key.defaultValue().isEmpty() ? "(empty)" : key.defaultValue()));
+            s.append(String.format("      %s%n", key.description()));
+        }
+        return s.toString();
+    }
+
+    private static int grantAdmin(Config config, String email, PrintStream out, PrintStream err) {
+        try (Database db = Database.open(config.dbUrl())) {
+            if (!new UserService(db, new AccessCache(), Clock.systemUTC()).grantAdmin(email)) {
+                err.println("latchkey: no user with email " + email);
+                return FAILED;
+            }
+            out.println("latchkey: " + email + " is now an administrator (new tokens carry the role)");
+            return OK;
+        }
+    }
+
+    private static int migrate(Config config, PrintStream out) {
+        int applied = Database.migrate(config.dbUrl());
+        out.println("latchkey: " + applied + " migration(s) applied to " + config.dbUrl());
+        return OK;
+    }
+
+    private static int serve(Config config) {
+        Logger log = LoggerFactory.getLogger("latchkey");
+        long started = System.nanoTime();
+        Database db = Database.open(config.dbUrl());
+        JwtSecret secret = JwtSecret.resolve(config);
+        Javalin app = Main.app(config, db, secret, Clock.systemUTC());
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            log.info("stopping: finishing requests in flight");
+            app.stop();
+            db.close();
+            log.info("stopped");
+        }, "shutdown"));
+        app.start(config.serverPort());
+        String url = "http://localhost:" + app.port();
+        log.info("""
+                Latchkey {} is up in {} ms
+                  listening     {}
+                  database      {}
+                  configuration {}
+                  JWT secret    {}
+                  API docs      {}""",
+                version(), (System.nanoTime() - started) / 1_000_000, url,
+                Database.file(config.dbUrl()).map(Object::toString).orElse(config.dbUrl()),
+                config.source().map(p -> p + " (+ environment)").orElse("built-in defaults (+ environment)"),
+                describe(secret),
+                config.docsEnabled() ? url + "/docs" : "off (docs.enabled=false)");
+        return SERVING;
+    }
+
+    private static String describe(JwtSecret secret) {
+        return switch (secret.source()) {
+            case CONFIGURED -> "from configuration";
+            case GENERATED -> "generated and saved to " + secret.file().orElseThrow() + " (mode 600)";
+            case LOADED -> "loaded from " + secret.file().orElseThrow();
+            case EPHEMERAL -> "generated for this run only (in-memory database)";
+        };
+    }
+}

@@ -1,0 +1,120 @@
+package latchkey;
+
+import io.javalin.Javalin;
+import io.javalin.json.JavalinJackson;
+import latchkey.auth.AbuseLimits;
+import latchkey.auth.AccessFilter;
+import latchkey.auth.AuthHandlers;
+import latchkey.auth.AuthService;
+import latchkey.auth.Passwords;
+import latchkey.config.Config;
+import latchkey.db.Database;
+import latchkey.http.ClientAddress;
+import latchkey.http.Cors;
+import latchkey.http.HealthHandler;
+import latchkey.http.JettyErrors;
+import latchkey.http.Json;
+import latchkey.http.Problems;
+import latchkey.http.RequestBody;
+import latchkey.http.RequestIds;
+import latchkey.http.RequestLog;
+import latchkey.http.Responses;
+import latchkey.sessions.AccessCache;
+import latchkey.sessions.SessionHandlers;
+import latchkey.sessions.SessionService;
+import latchkey.tokens.AccessTokens;
+import latchkey.tokens.JwtSecret;
+import latchkey.users.AdminHandlers;
+import latchkey.users.UserHandlers;
+import latchkey.users.UserService;
+
+import java.time.Clock;
+
+import static io.javalin.apibuilder.ApiBuilder.delete;
+import static io.javalin.apibuilder.ApiBuilder.get;
+import static io.javalin.apibuilder.ApiBuilder.patch;
+import static io.javalin.apibuilder.ApiBuilder.path;
+import static io.javalin.apibuilder.ApiBuilder.post;
+import static latchkey.auth.Access.ADMIN;
+import static latchkey.auth.Access.PUBLIC;
+import static latchkey.auth.Access.USER;
+
+/**
+ * The map of the server: configuration -> database -> services -> routes. Every route is here,
+ * with who may call it; a route is protected unless it says {@code PUBLIC}.
+ */
+public final class Main {
+    /** Request headers up to 16 KiB are accepted; larger ones get 431 (a long JWT plus cookies fit easily). */
+    static final int MAX_HEADER_BYTES = 16 * 1024;
+
+    private Main() {
+    }
+
+    public static void main(String[] args) {
+        int exitCode = Cli.run(args, System.out, System.err);
+        if (exitCode != Cli.SERVING) System.exit(exitCode);
+    }
+
+    /** Builds the server over an open database, without starting it. */
+    public static Javalin app(Config config, Database db, JwtSecret secret, Clock clock) {
+        AccessCache accessCache = new AccessCache();
+        AccessTokens accessTokens = new AccessTokens(secret.bytes(), config.jwtIssuer(), config.accessTtl(), clock);
+        Passwords passwords = new Passwords(config.bcryptCost(), config.hashingThreads(), config.bcryptMaxQueue());
+        SessionService sessionService = new SessionService(db, accessTokens, accessCache, config.refreshTtl(), config.refreshReuseGrace(), clock);
+        UserService userService = new UserService(db, accessCache, clock);
+        AuthService authService = new AuthService(userService, sessionService, passwords, new AbuseLimits(config, clock));
+
+        HealthHandler health = new HealthHandler(db);
+        AuthHandlers auth = new AuthHandlers(authService, sessionService);
+        UserHandlers users = new UserHandlers(userService);
+        SessionHandlers sessions = new SessionHandlers(sessionService);
+        AdminHandlers admin = new AdminHandlers(userService);
+        AccessFilter accessFilter = new AccessFilter(accessTokens, sessionService);
+        Cors cors = new Cors(config.corsOrigins());
+
+        return Javalin.create(app -> {
+            app.startup.showJavalinBanner = false;
+            app.jsonMapper(new JavalinJackson(Json.MAPPER, false));
+            app.http.maxRequestSize = RequestBody.MAX_BYTES;
+            app.http.prefer405over404 = true;
+            app.contextResolver.ip = ctx -> ClientAddress.of(ctx, config.trustProxy());
+            app.requestLogger.http(RequestLog::log);
+            app.events.serverStopped(passwords::close);
+            app.jetty.modifyHttpConfiguration(http -> http.setRequestHeaderSize(MAX_HEADER_BYTES));
+            app.jetty.modifyServer(server -> server.setErrorHandler(new JettyErrors()));
+            app.jetty.modifyServletContextHandler(context -> context.setErrorHandler(new JettyErrors()));
+            Problems.install(app);
+
+            app.routes.before(RequestIds::assign);
+            app.routes.before(Responses::secureHeaders);
+            app.routes.before(cors::apply);
+            app.routes.beforeMatched(accessFilter);
+
+            app.routes.apiBuilder(() -> {
+                get("/health", health::check, PUBLIC);
+                path("/auth", () -> {
+                    post("/register", auth::register, PUBLIC);
+                    post("/login", auth::login, PUBLIC);
+                    post("/refresh", auth::refresh, PUBLIC);
+                    post("/logout", auth::logout, PUBLIC);
+                    post("/logout-all", auth::logoutAll, USER);
+                });
+                path("/users", () -> {
+                    get(users::search, USER);
+                    get("/me", users::me, USER);
+                    patch("/me", users::updateMe, USER);
+                    delete("/me", auth::deleteAccount, USER);
+                    post("/me/password", auth::changePassword, USER);
+                    get("/me/sessions", sessions::list, USER);
+                    delete("/me/sessions/{id}", sessions::end, USER);
+                    get("/{id}", users::profile, USER);
+                });
+                path("/admin/users", () -> {
+                    get(admin::list, ADMIN);
+                    patch("/{id}", admin::update, ADMIN);
+                    delete("/{id}", admin::delete, ADMIN);
+                });
+            });
+        });
+    }
+}

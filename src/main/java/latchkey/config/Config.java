@@ -1,0 +1,206 @@
+package latchkey.config;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.function.Function;
+
+/**
+ * Every setting of the server, validated once at start. Sources, later ones winning: the built-in
+ * defaults, {@code app.properties} in the working directory, environment variables.
+ */
+public record Config(
+        int serverPort,
+        boolean trustProxy,
+        String dbUrl,
+        Optional<String> jwtSecret,
+        String jwtIssuer,
+        Duration accessTtl,
+        Duration refreshTtl,
+        Duration refreshReuseGrace,
+        int bcryptCost,
+        int bcryptThreads,
+        int bcryptMaxQueue,
+        List<String> corsOrigins,
+        boolean rateLimitEnabled,
+        Duration rateLimitWindow,
+        int loginPerAccount,
+        int loginPerIp,
+        int registerPerIpHour,
+        boolean docsEnabled,
+        Optional<Path> source) {
+
+    /** A configuration key, its default and what it means; the order is the order of {@code --help}. */
+    public record Key(String name, String defaultValue, String description) {
+        public String envName() {
+            return name.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
+        }
+    }
+
+    public static final List<Key> KEYS = List.of(
+            new Key("server.port", "8080", "HTTP port (0 picks a free one)"),
+            new Key("server.trust-proxy", "false", "take the client IP from X-Forwarded-For (only behind a reverse proxy)"),
+            new Key("db.url", "jdbc:sqlite:db/latchkey.db", "SQLite JDBC URL; the file and its folder are created on first start"),
+            new Key("jwt.secret", "", "HS256 secret, at least 32 bytes; empty: generated once and kept beside the database"),
+            new Key("jwt.issuer", "latchkey", "iss claim written to and required in access tokens"),
+            new Key("jwt.access-ttl", "PT15M", "access token lifetime (ISO-8601 duration)"),
+            new Key("jwt.refresh-ttl", "P30D", "refresh token lifetime; a session ends when it is not refreshed within it"),
+            new Key("jwt.refresh-reuse-grace", "PT10S", "how long a spent refresh token may be presented again (parallel tabs)"),
+            new Key("bcrypt.cost", "12", "bcrypt work factor for new password hashes (4..31)"),
+            new Key("bcrypt.threads", "0", "threads that hash passwords; 0: one per CPU"),
+            new Key("bcrypt.max-queue", "256", "password checks allowed to wait; beyond it: 503 overloaded"),
+            new Key("cors.origins", "http://localhost:8100,http://localhost:4200,capacitor://localhost,http://localhost",
+                    "comma-separated origins allowed by CORS, or *"),
+            new Key("ratelimit.enabled", "true", "turn the login and registration limits on or off"),
+            new Key("ratelimit.window", "PT15M", "window for the failed-login limits"),
+            new Key("ratelimit.login-per-account", "10", "failed logins per account per window"),
+            new Key("ratelimit.login-per-ip", "50", "failed logins per client IP per window"),
+            new Key("ratelimit.register-per-ip-hour", "20", "registrations per client IP per hour"),
+            new Key("docs.enabled", "true", "serve the API docs page at /docs"));
+
+    public static final Path DEFAULT_FILE = Path.of("app.properties");
+
+    /** Reads {@code app.properties} from the working directory (if present) and the environment. */
+    public static Config load() {
+        return load(DEFAULT_FILE, System.getenv());
+    }
+
+    public static Config load(Path file, Map<String, String> env) {
+        Map<String, String> values = defaults();
+        Optional<Path> source = Optional.empty();
+        if (Files.isRegularFile(file)) {
+            Properties props = new Properties();
+            try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+                props.load(in);
+            } catch (IOException | IllegalArgumentException e) {
+                throw new ConfigException(file.toString(), "can not be read: " + e.getMessage());
+            }
+            for (String name : props.stringPropertyNames()) {
+                requireKnown(name, file.toString());
+                values.put(name, props.getProperty(name).trim());
+            }
+            source = Optional.of(file.toAbsolutePath().normalize());
+        }
+        for (Key key : KEYS) {
+            String fromEnv = env.get(key.envName());
+            if (fromEnv != null) values.put(key.name(), fromEnv.trim());
+        }
+        return from(values, source);
+    }
+
+    /** Defaults overridden by {@code overrides}: for tests and tools that build a configuration in code. */
+    public static Config of(Map<String, String> overrides) {
+        Map<String, String> values = defaults();
+        overrides.forEach((name, value) -> {
+            requireKnown(name, "overrides");
+            values.put(name, value);
+        });
+        return from(values, Optional.empty());
+    }
+
+    private static Map<String, String> defaults() {
+        Map<String, String> values = new LinkedHashMap<>();
+        for (Key key : KEYS) values.put(key.name(), key.defaultValue());
+        return values;
+    }
+
+    private static void requireKnown(String name, String where) {
+        if (KEYS.stream().noneMatch(k -> k.name().equals(name))) {
+            throw new ConfigException(name, "unknown key in " + where);
+        }
+    }
+
+    private static Config from(Map<String, String> v, Optional<Path> source) {
+        Optional<String> secret = Optional.of(v.get("jwt.secret")).filter(s -> !s.isEmpty());
+        secret.ifPresent(s -> {
+            if (s.getBytes(StandardCharsets.UTF_8).length < 32) {
+                throw new ConfigException("jwt.secret", "must be at least 32 bytes (256 bits); leave it empty to have one generated");
+            }
+        });
+        String issuer = v.get("jwt.issuer");
+        if (issuer.isEmpty()) throw new ConfigException("jwt.issuer", "must not be empty");
+        String dbUrl = v.get("db.url");
+        if (!dbUrl.startsWith("jdbc:sqlite:")) throw new ConfigException("db.url", "must start with jdbc:sqlite:");
+        List<String> origins = Arrays.stream(v.get("cors.origins").split(","))
+                .map(String::trim).filter(s -> !s.isEmpty()).toList();
+        return new Config(
+                intIn(v, "server.port", 0, 65535),
+                bool(v, "server.trust-proxy"),
+                dbUrl,
+                secret,
+                issuer,
+                positiveDuration(v, "jwt.access-ttl"),
+                positiveDuration(v, "jwt.refresh-ttl"),
+                duration(v, "jwt.refresh-reuse-grace"),
+                intIn(v, "bcrypt.cost", 4, 31),
+                intIn(v, "bcrypt.threads", 0, 1024),
+                intIn(v, "bcrypt.max-queue", 1, 1_000_000),
+                origins,
+                bool(v, "ratelimit.enabled"),
+                positiveDuration(v, "ratelimit.window"),
+                intIn(v, "ratelimit.login-per-account", 1, Integer.MAX_VALUE),
+                intIn(v, "ratelimit.login-per-ip", 1, Integer.MAX_VALUE),
+                intIn(v, "ratelimit.register-per-ip-hour", 1, Integer.MAX_VALUE),
+                bool(v, "docs.enabled"),
+                source);
+    }
+
+    /** Threads for password hashing: the configured count, or one per CPU the JVM sees. */
+    public int hashingThreads() {
+        return bcryptThreads > 0 ? bcryptThreads : Runtime.getRuntime().availableProcessors();
+    }
+
+    private static <T> T parse(Map<String, String> v, String key, String expected, Function<String, T> parser) {
+        String raw = v.get(key);
+        try {
+            return parser.apply(raw);
+        } catch (RuntimeException e) {
+            throw new ConfigException(key, "'" + raw + "' is not " + expected);
+        }
+    }
+
+    private static int intIn(Map<String, String> v, String key, int min, int max) {
+        int value = parse(v, key, "a whole number", Integer::parseInt);
+        if (value < min || value > max) {
+            throw new ConfigException(key, value + " is out of range " + min + ".." + max);
+        }
+        return value;
+    }
+
+    private static boolean bool(Map<String, String> v, String key) {
+        return parse(v, key, "true or false", s -> switch (s.toLowerCase(Locale.ROOT)) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw new IllegalArgumentException();
+        });
+    }
+
+    private static Duration duration(Map<String, String> v, String key) {
+        Duration d = parse(v, key, "an ISO-8601 duration such as PT15M or P30D", s -> {
+            try {
+                return Duration.parse(s);
+            } catch (DateTimeParseException e) {
+                throw new IllegalArgumentException(e);
+            }
+        });
+        if (d.isNegative()) throw new ConfigException(key, "must not be negative");
+        return d;
+    }
+
+    private static Duration positiveDuration(Map<String, String> v, String key) {
+        Duration d = duration(v, key);
+        if (d.isZero()) throw new ConfigException(key, "must be longer than zero");
+        return d;
+    }
+}

@@ -1,0 +1,127 @@
+package latchkey.db;
+
+import org.flywaydb.core.Flyway;
+import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.sqlobject.SqlObjectPlugin;
+import org.sqlite.SQLiteConfig;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Optional;
+
+/**
+ * The SQLite database: migrated at open, then one writer connection and a few reader connections.
+ * WAL lets readers run while the writer writes; the single writer serialises writes in the
+ * application instead of leaving them to SQLite's busy-retry loop, which sleeps.
+ */
+public final class Database implements AutoCloseable {
+    private static final int READERS = 4;
+    private static final int BUSY_TIMEOUT_MS = 5_000;
+
+    private final String url;
+    private final ConnectionPool readerPool;
+    private final ConnectionPool writerPool;
+    private final Jdbi reader;
+    private final Jdbi writer;
+
+    private Database(String url, ConnectionPool readerPool, ConnectionPool writerPool) {
+        this.url = url;
+        this.readerPool = readerPool;
+        this.writerPool = writerPool;
+        this.reader = Jdbi.create(readerPool).installPlugin(new SqlObjectPlugin());
+        this.writer = Jdbi.create(writerPool).installPlugin(new SqlObjectPlugin());
+    }
+
+    /** Creates the database file's folder if needed, applies pending migrations and opens the connections. */
+    public static Database open(String url) {
+        file(url).map(Path::getParent).ifPresent(dir -> {
+            try {
+                Files.createDirectories(dir);
+            } catch (IOException e) {
+                throw new IllegalStateException("can not create the database folder " + dir + ": " + e.getMessage(), e);
+            }
+        });
+        migrate(url);
+        try {
+            ConnectionPool writers = new ConnectionPool(1, () -> connectionConfig().createConnection(url));
+            ConnectionPool readers = new ConnectionPool(READERS, () -> {
+                Connection c = connectionConfig().createConnection(url);
+                // A reader that tried to write would bypass the one-writer rule; SQLite refuses it instead.
+                try (Statement s = c.createStatement()) {
+                    s.execute("PRAGMA query_only = 1");
+                }
+                return c;
+            });
+            return new Database(url, readers, writers);
+        } catch (SQLException e) {
+            throw new IllegalStateException("can not open the database " + url + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Applies pending migrations from {@code db/migration} (packaged in the jar) and returns how many ran. */
+    public static int migrate(String url) {
+        return Flyway.configure()
+                .dataSource(url, null, null)
+                .locations("classpath:db/migration")
+                .load()
+                .migrate()
+                .migrationsExecuted;
+    }
+
+    private static SQLiteConfig connectionConfig() {
+        SQLiteConfig cfg = new SQLiteConfig();
+        cfg.setJournalMode(SQLiteConfig.JournalMode.WAL);
+        // FULL: a commit is on disk before the client hears about it, even across a power cut.
+        cfg.setSynchronous(SQLiteConfig.SynchronousMode.FULL);
+        cfg.setBusyTimeout(BUSY_TIMEOUT_MS);
+        cfg.enforceForeignKeys(true);
+        cfg.setTempStore(SQLiteConfig.TempStore.MEMORY);
+        return cfg;
+    }
+
+    /** The database file named by a {@code jdbc:sqlite:} URL; empty for in-memory databases. */
+    public static Optional<Path> file(String url) {
+        String rest = url.substring("jdbc:sqlite:".length());
+        int query = rest.indexOf('?');
+        if (query >= 0) rest = rest.substring(0, query);
+        if (rest.startsWith("file:")) rest = rest.substring("file:".length());
+        if (rest.isEmpty() || rest.contains(":memory:") || rest.contains("mode=memory")) return Optional.empty();
+        return Optional.of(Path.of(rest).toAbsolutePath().normalize());
+    }
+
+    public String url() {
+        return url;
+    }
+
+    /** Jdbi over the reader connections: for queries only. */
+    public Jdbi reader() {
+        return reader;
+    }
+
+    /** Jdbi over the one writer connection: every insert, update and delete goes here. */
+    public Jdbi writer() {
+        return writer;
+    }
+
+    public boolean isReachable() {
+        try {
+            return reader.withHandle(h -> h.createQuery("SELECT 1").mapTo(Integer.class).one()) == 1;
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            readerPool.close();
+            writerPool.close();
+        } catch (SQLException e) {
+            throw new IllegalStateException("closing the database failed: " + e.getMessage(), e);
+        }
+    }
+}

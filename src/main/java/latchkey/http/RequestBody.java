@@ -1,0 +1,105 @@
+package latchkey.http;
+
+import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.javalin.http.Context;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * A JSON object request body, read with the limits of the contract (64 KiB, application/json,
+ * valid UTF-8 JSON), and the per-field errors found while reading it. Field readers return
+ * {@code null} for an absent or JSON-null field and record a type error for a wrong type, so a
+ * request record can be built in one pass and every bad field reported at once.
+ */
+public final class RequestBody {
+    public static final int MAX_BYTES = 65_536;
+
+    private final ObjectNode node;
+    private final Map<String, String> errors = new LinkedHashMap<>();
+
+    private RequestBody(ObjectNode node) {
+        this.node = node;
+    }
+
+    public static RequestBody read(Context ctx) {
+        requireJsonContentType(ctx.contentType());
+        byte[] bytes = readLimited(ctx);
+        JsonNode tree;
+        try {
+            tree = Json.MAPPER.readTree(bytes);
+        } catch (JacksonException e) {
+            throw ApiException.malformedJson("The body is not valid JSON.");
+        } catch (IOException e) {
+            throw ApiException.malformedJson("The body could not be read.");
+        }
+        if (tree == null || tree.isMissingNode()) throw ApiException.malformedJson("The body is empty; send a JSON object.");
+        if (!tree.isObject()) throw ApiException.validation(Map.of("body", "must be a JSON object"));
+        return new RequestBody((ObjectNode) tree);
+    }
+
+    private static void requireJsonContentType(String contentType) {
+        if (contentType == null) throw ApiException.unsupportedMediaType();
+        int semicolon = contentType.indexOf(';');
+        String mediaType = (semicolon < 0 ? contentType : contentType.substring(0, semicolon)).trim().toLowerCase(Locale.ROOT);
+        if (!mediaType.equals("application/json")) throw ApiException.unsupportedMediaType();
+    }
+
+    /** Reads at most one byte past the limit, whatever Content-Length claims (chunked bodies have none). */
+    private static byte[] readLimited(Context ctx) {
+        long declared = ctx.req().getContentLengthLong();
+        if (declared > MAX_BYTES) throw ApiException.payloadTooLarge();
+        try (InputStream in = ctx.req().getInputStream()) {
+            byte[] bytes = in.readNBytes(MAX_BYTES + 1);
+            if (bytes.length > MAX_BYTES) throw ApiException.payloadTooLarge();
+            return bytes;
+        } catch (IOException e) {
+            throw ApiException.malformedJson("The body could not be read.");
+        }
+    }
+
+    public boolean has(String field) {
+        return node.has(field);
+    }
+
+    /** The string value of {@code field}; null when absent or null; a type error when it is not a string. */
+    public String string(String field) {
+        JsonNode value = node.get(field);
+        if (value == null || value.isNull()) return null;
+        if (!value.isTextual()) {
+            reject(field, "must be a string");
+            return null;
+        }
+        return value.textValue();
+    }
+
+    /** The boolean value of {@code field}; null when absent or null; a type error otherwise. */
+    public Boolean bool(String field) {
+        JsonNode value = node.get(field);
+        if (value == null || value.isNull()) return null;
+        if (!value.isBoolean()) {
+            reject(field, "must be true or false");
+            return null;
+        }
+        return value.booleanValue();
+    }
+
+    /** Records a problem with {@code field}; the first problem found for a field is the one reported. */
+    public void reject(String field, String message) {
+        errors.putIfAbsent(field, message);
+    }
+
+    public boolean isValid(String field) {
+        return !errors.containsKey(field);
+    }
+
+    /** Throws {@code validation_failed} with every recorded field error, if there are any. */
+    public void requireValid() {
+        if (!errors.isEmpty()) throw ApiException.validation(errors);
+    }
+}

@@ -1,0 +1,18 @@
+package latchkey.http;
+
+import io.javalin.http.Context;
+
+/** Headers every response carries, set before routing so that errors carry them too. */
+public final class Responses {
+    private Responses() {
+    }
+
+    public static void secureHeaders(Context ctx) {
+        ctx.header("X-Content-Type-Options", "nosniff");
+        String path = ctx.path();
+        // Tokens and personal data: never kept by a browser or proxy cache.
+        if (path.startsWith("/auth/") || path.equals("/users/me") || path.startsWith("/users/me/") || path.startsWith("/admin/")) {
+            ctx.header("Cache-Control", "no-store");
+        }
+    }
+}

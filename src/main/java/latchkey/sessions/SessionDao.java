@@ -1,0 +1,83 @@
+package latchkey.sessions;
+
+import latchkey.users.UserRow;
+import org.jdbi.v3.core.mapper.Nested;
+import org.jdbi.v3.sqlobject.config.RegisterConstructorMapper;
+import org.jdbi.v3.sqlobject.customizer.Bind;
+import org.jdbi.v3.sqlobject.statement.GetGeneratedKeys;
+import org.jdbi.v3.sqlobject.statement.SqlQuery;
+import org.jdbi.v3.sqlobject.statement.SqlUpdate;
+
+import java.util.List;
+import java.util.Optional;
+
+@RegisterConstructorMapper(SessionDao.RefreshRow.class)
+@RegisterConstructorMapper(SessionDao.AccessRow.class)
+@RegisterConstructorMapper(SessionDao.SessionRow.class)
+public interface SessionDao {
+    /** A refresh token with the state of its session. */
+    record RefreshRow(long sessionId, long userId, long expiresAt, Long spentAt, Long sessionRevokedAt, long sessionExpiresAt) {
+    }
+
+    /** A session with its user: everything the check of an access token needs, in one lookup. */
+    record AccessRow(long sessionExpiresAt, Long sessionRevokedAt, @Nested UserRow user) {
+    }
+
+    record SessionRow(long id, long createdAt, long lastUsedAt, String userAgent, String ip) {
+    }
+
+    @SqlUpdate("""
+            INSERT INTO sessions (user_id, created_at, last_used_at, expires_at, user_agent, ip)
+            VALUES (:userId, :now, :now, :expiresAt, :userAgent, :ip)""")
+    @GetGeneratedKeys("id")
+    long insertSession(@Bind("userId") long userId, @Bind("now") long now, @Bind("expiresAt") long expiresAt,
+                       @Bind("userAgent") String userAgent, @Bind("ip") String ip);
+
+    @SqlUpdate("INSERT INTO refresh_tokens (token_hash, session_id, created_at, expires_at) VALUES (:hash, :sessionId, :now, :expiresAt)")
+    void insertRefreshToken(@Bind("hash") byte[] hash, @Bind("sessionId") long sessionId, @Bind("now") long now, @Bind("expiresAt") long expiresAt);
+
+    @SqlQuery("""
+            SELECT r.session_id, s.user_id, r.expires_at, r.spent_at, s.revoked_at AS session_revoked_at, s.expires_at AS session_expires_at
+            FROM refresh_tokens r JOIN sessions s ON s.id = r.session_id
+            WHERE r.token_hash = ?""")
+    Optional<RefreshRow> findRefreshToken(byte[] hash);
+
+    @SqlUpdate("UPDATE refresh_tokens SET spent_at = :now WHERE token_hash = :hash AND spent_at IS NULL")
+    int spendRefreshToken(@Bind("hash") byte[] hash, @Bind("now") long now);
+
+    @SqlUpdate("""
+            UPDATE sessions SET last_used_at = :now, expires_at = :expiresAt, user_agent = :userAgent, ip = :ip
+            WHERE id = :id""")
+    int touch(@Bind("id") long id, @Bind("now") long now, @Bind("expiresAt") long expiresAt,
+              @Bind("userAgent") String userAgent, @Bind("ip") String ip);
+
+    @SqlUpdate("UPDATE sessions SET revoked_at = :now WHERE id = :id AND revoked_at IS NULL")
+    int revoke(@Bind("id") long id, @Bind("now") long now);
+
+    @SqlUpdate("UPDATE sessions SET revoked_at = :now WHERE id = :id AND user_id = :userId AND revoked_at IS NULL AND expires_at > :now")
+    int revokeOwn(@Bind("id") long id, @Bind("userId") long userId, @Bind("now") long now);
+
+    @SqlUpdate("UPDATE sessions SET revoked_at = :now WHERE user_id = :userId AND revoked_at IS NULL")
+    int revokeAll(@Bind("userId") long userId, @Bind("now") long now);
+
+    @SqlQuery("""
+            SELECT id, created_at, last_used_at, user_agent, ip FROM sessions
+            WHERE user_id = :userId AND revoked_at IS NULL AND expires_at > :now
+            ORDER BY last_used_at DESC, id DESC""")
+    List<SessionRow> listLive(@Bind("userId") long userId, @Bind("now") long now);
+
+    @SqlQuery("""
+            SELECT s.expires_at AS session_expires_at, s.revoked_at AS session_revoked_at,
+                   u.id, u.email, u.username, u.name, u.password_hash, u.role, u.disabled,
+                   u.password_changed_at, u.created_at, u.updated_at
+            FROM sessions s JOIN users u ON u.id = s.user_id
+            WHERE s.id = :sessionId AND s.user_id = :userId""")
+    Optional<AccessRow> findAccess(@Bind("sessionId") long sessionId, @Bind("userId") long userId);
+
+    /** Housekeeping: tokens and sessions that can no longer be used by anyone. */
+    @SqlUpdate("DELETE FROM refresh_tokens WHERE expires_at < :now")
+    int deleteExpiredRefreshTokens(@Bind("now") long now);
+
+    @SqlUpdate("DELETE FROM sessions WHERE expires_at < :now OR revoked_at < :now")
+    int deleteDeadSessions(@Bind("now") long now);
+}

@@ -1,0 +1,29 @@
+package latchkey.sessions;
+
+import io.javalin.http.Context;
+import latchkey.auth.Principal;
+import latchkey.users.UserHandlers;
+
+import java.util.List;
+
+/** The caller's own sessions: /users/me/sessions. */
+public final class SessionHandlers {
+    public record SessionList(List<SessionService.SessionView> sessions) {
+    }
+
+    private final SessionService sessions;
+
+    public SessionHandlers(SessionService sessions) {
+        this.sessions = sessions;
+    }
+
+    public void list(Context ctx) {
+        Principal caller = Principal.of(ctx);
+        ctx.json(new SessionList(sessions.list(caller.userId(), caller.sessionId())));
+    }
+
+    public void end(Context ctx) {
+        sessions.endOwn(Principal.of(ctx).userId(), UserHandlers.pathId(ctx));
+        ctx.status(204);
+    }
+}

@@ -1,0 +1,88 @@
+package latchkey.users;
+
+import org.jdbi.v3.sqlobject.config.RegisterConstructorMapper;
+import org.jdbi.v3.sqlobject.customizer.Bind;
+import org.jdbi.v3.sqlobject.customizer.BindMethods;
+import org.jdbi.v3.sqlobject.statement.GetGeneratedKeys;
+import org.jdbi.v3.sqlobject.statement.SqlQuery;
+import org.jdbi.v3.sqlobject.statement.SqlUpdate;
+
+import java.util.List;
+import java.util.Optional;
+
+@RegisterConstructorMapper(UserRow.class)
+@RegisterConstructorMapper(PublicProfile.class)
+public interface UserDao {
+    String USER_COLUMNS = "id, email, username, name, password_hash, role, disabled, password_changed_at, created_at, updated_at";
+
+    /** The new user's fields; {@code *Key} are the lower-cased lookup forms. */
+    record NewUser(String email, String username, String usernameKey, String name, String nameKey,
+                   String passwordHash, long now) {
+    }
+
+    @SqlUpdate("""
+            INSERT INTO users (email, username, username_key, name, name_key, password_hash, password_changed_at, created_at, updated_at)
+            VALUES (:email, :username, :usernameKey, :name, :nameKey, :passwordHash, :now, :now, :now)""")
+    @GetGeneratedKeys("id")
+    long insert(@BindMethods NewUser user);
+
+    @SqlQuery("SELECT " + USER_COLUMNS + " FROM users WHERE id = ?")
+    Optional<UserRow> findById(long id);
+
+    @SqlQuery("SELECT " + USER_COLUMNS + " FROM users WHERE email = ?")
+    Optional<UserRow> findByEmail(String email);
+
+    @SqlQuery("SELECT " + USER_COLUMNS + " FROM users WHERE username_key = ?")
+    Optional<UserRow> findByUsernameKey(String usernameKey);
+
+    @SqlQuery("SELECT id, username, name FROM users WHERE id = ? AND disabled = 0")
+    Optional<PublicProfile> findProfile(long id);
+
+    @SqlUpdate("""
+            UPDATE users SET username = :username, username_key = :usernameKey, name = :name, name_key = :nameKey, updated_at = :now
+            WHERE id = :id""")
+    int updateProfile(@Bind("id") long id, @Bind("username") String username, @Bind("usernameKey") String usernameKey,
+                      @Bind("name") String name, @Bind("nameKey") String nameKey, @Bind("now") long now);
+
+    /** A changed password also moves {@code password_changed_at}: tokens issued before it stop working. */
+    @SqlUpdate("UPDATE users SET password_hash = :hash, password_changed_at = :now, updated_at = :now WHERE id = :id")
+    int changePassword(@Bind("id") long id, @Bind("hash") String hash, @Bind("now") long now);
+
+    /** A re-hash at a higher cost is the same password: tokens stay valid. */
+    @SqlUpdate("UPDATE users SET password_hash = :hash WHERE id = :id AND password_hash = :oldHash")
+    int upgradeHash(@Bind("id") long id, @Bind("oldHash") String oldHash, @Bind("hash") String hash);
+
+    @SqlUpdate("UPDATE users SET role = :role, updated_at = :now WHERE id = :id")
+    int setRole(@Bind("id") long id, @Bind("role") String role, @Bind("now") long now);
+
+    @SqlUpdate("UPDATE users SET disabled = :disabled, updated_at = :now WHERE id = :id")
+    int setDisabled(@Bind("id") long id, @Bind("disabled") boolean disabled, @Bind("now") long now);
+
+    @SqlUpdate("DELETE FROM users WHERE id = ?")
+    int delete(long id);
+
+    /** Enabled users whose username or name starts with the prefix [lo, hi), in id order after a cursor. */
+    @SqlQuery("""
+            SELECT id, username, name FROM users
+            WHERE id IN (SELECT id FROM users WHERE username_key >= :lo AND username_key < :hi
+                         UNION SELECT id FROM users WHERE name_key >= :lo AND name_key < :hi)
+              AND id > :after AND disabled = 0
+            ORDER BY id LIMIT :limit""")
+    List<PublicProfile> searchProfiles(@Bind("lo") String lo, @Bind("hi") String hi, @Bind("after") long after, @Bind("limit") int limit);
+
+    @SqlQuery("SELECT id, username, name FROM users WHERE id > :after AND disabled = 0 ORDER BY id LIMIT :limit")
+    List<PublicProfile> listProfiles(@Bind("after") long after, @Bind("limit") int limit);
+
+    /** Every user (disabled too) whose email, username or name starts with the prefix. */
+    @SqlQuery("SELECT " + USER_COLUMNS + """
+             FROM users
+            WHERE id IN (SELECT id FROM users WHERE username_key >= :lo AND username_key < :hi
+                         UNION SELECT id FROM users WHERE name_key >= :lo AND name_key < :hi
+                         UNION SELECT id FROM users WHERE email >= :lo AND email < :hi)
+              AND id > :after
+            ORDER BY id LIMIT :limit""")
+    List<UserRow> searchUsers(@Bind("lo") String lo, @Bind("hi") String hi, @Bind("after") long after, @Bind("limit") int limit);
+
+    @SqlQuery("SELECT " + USER_COLUMNS + " FROM users WHERE id > :after ORDER BY id LIMIT :limit")
+    List<UserRow> listUsers(@Bind("after") long after, @Bind("limit") int limit);
+}

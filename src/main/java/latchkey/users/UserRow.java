@@ -1,0 +1,23 @@
+package latchkey.users;
+
+/** A row of {@code users}. It holds the password hash, so it never leaves the service layer as is. */
+public record UserRow(
+        long id,
+        String email,
+        String username,
+        String name,
+        String passwordHash,
+        String role,
+        boolean disabled,
+        long passwordChangedAt,
+        long createdAt,
+        long updatedAt) {
+
+    public Role roleValue() {
+        return Role.parse(role).orElse(Role.USER);
+    }
+
+    public User view() {
+        return User.of(this);
+    }
+}

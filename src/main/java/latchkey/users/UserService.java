@@ -1,0 +1,151 @@
+package latchkey.users;
+
+import latchkey.db.Constraints;
+import latchkey.db.Database;
+import latchkey.http.ApiException;
+import latchkey.sessions.AccessCache;
+import latchkey.sessions.SessionDao;
+
+import java.time.Clock;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+/** Accounts: creating them, reading and changing profiles, search, and what administrators may change. */
+public final class UserService {
+    /** A PATCH of a profile: a field that was not sent is left as it is. */
+    public record ProfileChange(boolean setUsername, String username, boolean setName, String name) {
+    }
+
+    /** An administrator's PATCH: null leaves the value as it is. */
+    public record AdminChange(Role role, Boolean disabled) {
+    }
+
+    private final Database db;
+    private final UserDao reads;
+    private final AccessCache cache;
+    private final Clock clock;
+
+    public UserService(Database db, AccessCache cache, Clock clock) {
+        this.db = db;
+        this.reads = db.reader().onDemand(UserDao.class);
+        this.cache = cache;
+        this.clock = clock;
+    }
+
+    /** Creates an account; the unique indexes decide between racing registrations. */
+    public UserRow create(String email, String username, String name, String passwordHash) {
+        UserDao.NewUser user = new UserDao.NewUser(email, username, UserFields.key(username), name, UserFields.key(name),
+                passwordHash, clock.millis());
+        long id = write(() -> db.writer().withExtension(UserDao.class, dao -> dao.insert(user)));
+        return reads.findById(id).orElseThrow();
+    }
+
+    /** Refuses early, before any password hashing, when the email or username is already taken. */
+    public void requireAvailable(String email, String username) {
+        if (reads.findByEmail(email).isPresent()) throw ApiException.emailTaken();
+        if (username != null && reads.findByUsernameKey(UserFields.key(username)).isPresent()) throw ApiException.usernameTaken();
+    }
+
+    /** The account a login names: by email (case-insensitive) or by username (case-insensitive). */
+    public Optional<UserRow> findForLogin(String email, String username) {
+        return email != null ? reads.findByEmail(email) : reads.findByUsernameKey(UserFields.key(username));
+    }
+
+    public Optional<UserRow> findByEmail(String email) {
+        return reads.findByEmail(UserFields.key(email));
+    }
+
+    public User updateProfile(long userId, ProfileChange change) {
+        UserRow current = reads.findById(userId).orElseThrow(() -> ApiException.invalidToken("This account no longer exists."));
+        String username = change.setUsername() ? change.username() : current.username();
+        String name = change.setName() ? change.name() : current.name();
+        write(() -> db.writer().withExtension(UserDao.class, dao ->
+                dao.updateProfile(userId, username, UserFields.key(username), name, UserFields.key(name), clock.millis())));
+        cache.invalidate();
+        return reads.findById(userId).orElseThrow().view();
+    }
+
+    /** Stores a new password hash; every session of the user ends. */
+    public void changePassword(long userId, String newHash) {
+        long now = clock.millis();
+        db.writer().useTransaction(h -> {
+            h.attach(UserDao.class).changePassword(userId, newHash, now);
+            h.attach(SessionDao.class).revokeAll(userId, now);
+        });
+        cache.invalidate();
+    }
+
+    /** Replaces a hash made at a lower cost; a no-op when the password changed in between. */
+    public void upgradeHash(UserRow user, String newHash) {
+        db.writer().useExtension(UserDao.class, dao -> dao.upgradeHash(user.id(), user.passwordHash(), newHash));
+    }
+
+    /** Deletes the account; its sessions and refresh tokens go with it (foreign keys cascade). */
+    public void delete(long userId) {
+        int deleted = db.writer().withExtension(UserDao.class, dao -> dao.delete(userId));
+        cache.invalidate();
+        if (deleted == 0) throw ApiException.notFound("There is no user with this id.");
+    }
+
+    public PublicProfile profile(long id) {
+        return reads.findProfile(id).orElseThrow(() -> ApiException.notFound("There is no user with this id."));
+    }
+
+    public Page.Result<PublicProfile> search(Page page) {
+        var rows = page.q() == null
+                ? reads.listProfiles(page.after(), page.fetchSize())
+                : reads.searchProfiles(page.q(), page.upperBound(), page.after(), page.fetchSize());
+        return page.result(rows, PublicProfile::id);
+    }
+
+    public Page.Result<AdminUser> searchAll(Page page) {
+        var rows = page.q() == null
+                ? reads.listUsers(page.after(), page.fetchSize())
+                : reads.searchUsers(page.q(), page.upperBound(), page.after(), page.fetchSize());
+        return page.result(rows.stream().map(AdminUser::of).toList(), AdminUser::id);
+    }
+
+    /** An administrator's change to a user. Disabling ends the user's sessions. */
+    public AdminUser adminUpdate(long adminId, long userId, AdminChange change) {
+        if (adminId == userId && (change.role() == Role.USER || Boolean.TRUE.equals(change.disabled()))) {
+            throw ApiException.conflict("Administrators can not remove their own admin role or disable themselves.");
+        }
+        long now = clock.millis();
+        boolean found = db.writer().inTransaction(h -> {
+            UserDao dao = h.attach(UserDao.class);
+            if (dao.findById(userId).isEmpty()) return false;
+            if (change.role() != null) dao.setRole(userId, change.role().wireName(), now);
+            if (change.disabled() != null) {
+                dao.setDisabled(userId, change.disabled(), now);
+                if (change.disabled()) h.attach(SessionDao.class).revokeAll(userId, now);
+            }
+            return true;
+        });
+        cache.invalidate();
+        if (!found) throw ApiException.notFound("There is no user with this id.");
+        return AdminUser.of(reads.findById(userId).orElseThrow());
+    }
+
+    public void adminDelete(long adminId, long userId) {
+        if (adminId == userId) throw ApiException.conflict("Administrators can not delete their own account here; use DELETE /users/me.");
+        delete(userId);
+    }
+
+    /** Makes the user with this email an administrator; false when there is none. */
+    public boolean grantAdmin(String email) {
+        Optional<UserRow> user = findByEmail(email);
+        user.ifPresent(u -> db.writer().useExtension(UserDao.class, dao -> dao.setRole(u.id(), Role.ADMIN.wireName(), clock.millis())));
+        cache.invalidate();
+        return user.isPresent();
+    }
+
+    private static <T> T write(Supplier<T> write) {
+        try {
+            return write.get();
+        } catch (RuntimeException e) {
+            if (Constraints.isUniqueViolation(e, "users.email")) throw ApiException.emailTaken();
+            if (Constraints.isUniqueViolation(e, "users.username_key")) throw ApiException.usernameTaken();
+            throw e;
+        }
+    }
+}
