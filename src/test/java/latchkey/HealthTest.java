@@ -1,0 +1,27 @@
+package latchkey;
+
+import latchkey.support.Harness;
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+class HealthTest {
+    @Test
+    void healthAnswersOkWhenTheDatabaseAnswers() {
+        Harness.test((api, ctx) -> {
+            var res = api.get("/health");
+            assertEquals(200, res.status());
+            assertEquals("ok", res.text("status"));
+        });
+    }
+
+    @Test
+    void healthIs503WhenTheDatabaseIsClosed() {
+        Harness.test((api, ctx) -> {
+            ctx.db().close();
+            var res = api.get("/health");
+            assertEquals(503, res.status(), res.body());
+            assertEquals("application/problem+json", res.header("Content-Type"));
+        });
+    }
+}

@@ -1,0 +1,83 @@
+package latchkey.support;
+
+import io.javalin.Javalin;
+import io.javalin.testtools.JavalinTest;
+import latchkey.Main;
+import latchkey.config.Config;
+import latchkey.db.Database;
+import latchkey.tokens.JwtSecret;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * Runs a test against a real Latchkey on a free port with a fresh SQLite file, through
+ * javalin-testtools. bcrypt cost 4 keeps tests fast; the registration limit is raised so that
+ * tests may sign up many users from 127.0.0.1 (the limit tests set their own).
+ */
+public final class Harness {
+    public static final String SECRET = "test-secret-0123456789abcdef0123456789abcdef";
+    public static final String PASSWORD = "correct horse battery staple";
+
+    public interface Body {
+        void run(Api api, Context context) throws Exception;
+    }
+
+    /** What a test may reach behind the HTTP API: the database (to assert rows) and its file. */
+    public record Context(Database db, Path dbFile, Config config, Javalin app) {
+    }
+
+    private Harness() {
+    }
+
+    public static Map<String, String> defaults(Path dbFile) {
+        Map<String, String> values = new HashMap<>();
+        values.put("db.url", "jdbc:sqlite:" + dbFile);
+        values.put("jwt.secret", SECRET);
+        values.put("bcrypt.cost", "4");
+        values.put("ratelimit.register-per-ip-hour", "100000");
+        values.put("ratelimit.login-per-ip", "100000");
+        return values;
+    }
+
+    public static void test(Body body) {
+        test(Map.of(), body);
+    }
+
+    public static void test(Map<String, String> overrides, Body body) {
+        test(overrides, Clock.systemUTC(), body);
+    }
+
+    public static void test(Map<String, String> overrides, Clock clock, Body body) {
+        Path dir = null;
+        try {
+            dir = Files.createTempDirectory("latchkey-test");
+            Path dbFile = dir.resolve("test.db");
+            Map<String, String> values = defaults(dbFile);
+            values.putAll(overrides);
+            Config config = Config.of(values);
+            try (Database db = Database.open(config.dbUrl())) {
+                Javalin app = Main.app(config, db, JwtSecret.resolve(config), clock);
+                JavalinTest.test(app, (server, client) -> body.run(new Api("http://localhost:" + server.port()), new Context(db, dbFile, config, server)));
+            }
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        } finally {
+            if (dir != null) deleteQuietly(dir);
+        }
+    }
+
+    private static void deleteQuietly(Path dir) {
+        try (Stream<Path> files = Files.walk(dir)) {
+            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException ignored) {
+            // a temp folder left behind is harmless
+        }
+    }
+}
