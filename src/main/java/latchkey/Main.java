@@ -51,6 +51,8 @@ public final class Main {
     }
 
     public static void main(String[] args) {
+        // The one-shot commands print their own one-line results; library logging would bury them.
+        if (args.length > 0 && !args[0].equals("serve")) System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
         int exitCode = Cli.run(args, System.out, System.err);
         if (exitCode != Cli.SERVING) System.exit(exitCode);
     }
