@@ -20,6 +20,7 @@ import latchkey.http.RequestIds;
 import latchkey.http.RequestLog;
 import latchkey.http.Responses;
 import latchkey.sessions.AccessCache;
+import latchkey.sessions.Housekeeping;
 import latchkey.sessions.SessionHandlers;
 import latchkey.sessions.SessionService;
 import latchkey.tokens.AccessTokens;
@@ -81,6 +82,9 @@ public final class Main {
             app.http.prefer405over404 = true;
             app.contextResolver.ip = ctx -> ClientAddress.of(ctx, config.trustProxy());
             app.requestLogger.http(RequestLog::log);
+            Housekeeping housekeeping = new Housekeeping(sessionService);
+            app.events.serverStarted(housekeeping::start);
+            app.events.serverStopped(housekeeping::stop);
             app.events.serverStopped(passwords::close);
             app.jetty.modifyHttpConfiguration(http -> http.setRequestHeaderSize(MAX_HEADER_BYTES));
             app.jetty.modifyServer(server -> server.setErrorHandler(new JettyErrors()));

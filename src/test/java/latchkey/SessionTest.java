@@ -223,4 +223,31 @@ class SessionTest {
             assertEquals(201, api.register("a@example.com", PASSWORD).status(), "the email is free again");
         });
     }
+
+    @Test
+    void pruningRemovesExpiredAndLongEndedSessionsOnly() {
+        MutableClock clock = new MutableClock();
+        Harness.test(Map.of("jwt.refresh-ttl", "PT1H"), clock, (api, ctx) -> {
+            var expiring = api.signUp("a@example.com");
+            clock.advance(Duration.ofMinutes(30));
+            var live = api.signUp("b@example.com");
+            var ended = api.signUp("c@example.com");
+            api.post("/auth/logout", json("refresh_token", ended.refreshToken()));
+            clock.advance(Duration.ofMinutes(31));
+            var sessions = new latchkey.sessions.SessionService(ctx.db(), null, new latchkey.sessions.AccessCache(),
+                    Duration.ofHours(1), Duration.ofSeconds(10), clock);
+            sessions.prune();
+            assertEquals(2, count(ctx, "sessions"), "the expired one is gone; the recently ended one stays a day");
+            assertEquals(200, refresh(api, live.refreshToken()).status());
+            clock.advance(Duration.ofDays(1));
+            sessions.prune();
+            assertEquals(0, count(ctx, "sessions"));
+            assertEquals(0, count(ctx, "refresh_tokens"));
+            assertEquals(401, refresh(api, expiring.refreshToken()).status());
+        });
+    }
+
+    private static int count(Harness.Context ctx, String table) {
+        return ctx.db().reader().withHandle(h -> h.createQuery("SELECT count(*) FROM " + table).mapTo(Integer.class).one());
+    }
 }

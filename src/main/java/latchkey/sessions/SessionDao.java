@@ -78,6 +78,6 @@ public interface SessionDao {
     @SqlUpdate("DELETE FROM refresh_tokens WHERE expires_at < :now")
     int deleteExpiredRefreshTokens(@Bind("now") long now);
 
-    @SqlUpdate("DELETE FROM sessions WHERE expires_at < :now OR revoked_at < :now")
-    int deleteDeadSessions(@Bind("now") long now);
+    @SqlUpdate("DELETE FROM sessions WHERE expires_at < :now OR revoked_at < :revokedBefore")
+    int deleteDeadSessions(@Bind("now") long now, @Bind("revokedBefore") long revokedBefore);
 }

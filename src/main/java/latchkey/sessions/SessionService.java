@@ -131,6 +131,18 @@ public final class SessionService {
     }
 
     /**
+     * Deletes what can never be used again: expired refresh tokens, expired sessions, and
+     * sessions ended more than a day ago (kept that long so their owner still sees them gone).
+     */
+    public int prune() {
+        long now = clock.millis();
+        return db.writer().inTransaction(h -> {
+            SessionDao dao = h.attach(SessionDao.class);
+            return dao.deleteExpiredRefreshTokens(now) + dao.deleteDeadSessions(now, now - Duration.ofDays(1).toMillis());
+        });
+    }
+
+    /**
      * The session and user behind an access token, if the session is live and belongs to that
      * user. Served from {@link AccessCache}: this is on the path of every protected request.
      */
