@@ -24,4 +24,18 @@ class HealthTest {
             assertEquals("application/problem+json", res.header("Content-Type"));
         });
     }
+
+    @Test
+    void anUnexpectedFailureIsABare500WithoutInternals() {
+        Harness.test((api, ctx) -> {
+            ctx.db().close();
+            var res = api.post("/auth/login", latchkey.support.Api.json("email", "a@example.com", "password", Harness.PASSWORD));
+            assertEquals(500, res.status(), res.body());
+            assertEquals("internal_error", res.code());
+            assertEquals("application/problem+json", res.header("Content-Type"));
+            for (String leak : new String[]{"Exception", "SQL", "at latchkey", "jdbc"}) {
+                org.junit.jupiter.api.Assertions.assertFalse(res.body().contains(leak), leak + " in " + res.body());
+            }
+        });
+    }
 }
