@@ -9,6 +9,8 @@ import latchkey.auth.AuthService;
 import latchkey.auth.Passwords;
 import latchkey.config.Config;
 import latchkey.db.Database;
+import latchkey.docs.DocsPage;
+import latchkey.docs.OpenApiDocument;
 import latchkey.http.ClientAddress;
 import latchkey.http.Cors;
 import latchkey.http.HealthHandler;
@@ -74,6 +76,7 @@ public final class Main {
         AdminHandlers admin = new AdminHandlers(userService);
         AccessFilter accessFilter = new AccessFilter(accessTokens, sessionService);
         Cors cors = new Cors(config.corsOrigins());
+        OpenApiDocument openApi = OpenApiDocument.load();
 
         return Javalin.create(app -> {
             app.startup.showJavalinBanner = false;
@@ -98,6 +101,14 @@ public final class Main {
 
             app.routes.apiBuilder(() -> {
                 get("/health", health::check, PUBLIC);
+                get("/openapi.json", openApi::serve, PUBLIC);
+                if (config.docsEnabled()) {
+                    DocsPage docs = DocsPage.load();
+                    path("/docs", () -> {
+                        get(docs::page, PUBLIC);
+                        get("/{asset}", docs::asset, PUBLIC);
+                    });
+                }
                 path("/auth", () -> {
                     post("/register", auth::register, PUBLIC);
                     post("/login", auth::login, PUBLIC);

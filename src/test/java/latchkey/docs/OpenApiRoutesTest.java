@@ -1,0 +1,121 @@
+package latchkey.docs;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.javalin.Javalin;
+import io.javalin.security.Roles;
+import latchkey.auth.Access;
+import latchkey.http.ApiException;
+import latchkey.support.Harness;
+import org.junit.jupiter.api.Test;
+
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The hand-written document and the routes registered in {@code Main} can not drift apart. */
+class OpenApiRoutesTest {
+    /** The docs page is HTML for people, not part of the API the document describes. */
+    private static final Set<String> NOT_API = Set.of("GET /docs", "GET /docs/{asset}");
+    private static final Set<String> HTTP_METHODS = Set.of("get", "put", "post", "delete", "options", "head", "patch", "trace");
+
+    /** Each registered route, as "METHOD /path", with its access role. */
+    static Map<String, Access> registeredRoutes(Javalin app) {
+        Map<String, Access> routes = new TreeMap<>();
+        app.unsafe.internalRouter.allHttpHandlers().forEach(parsed -> {
+            var endpoint = parsed.endpoint;
+            if (!endpoint.method.isHttpMethod()) return;
+            String route = endpoint.method.name() + " " + endpoint.path;
+            if (NOT_API.contains(route)) return;
+            Roles roles = endpoint.metadata(Roles.class);
+            Set<?> set = roles == null ? Set.of() : roles.getRoles();
+            // Main's rule: a route is protected unless it says PUBLIC.
+            Access access = set.contains(Access.PUBLIC) ? Access.PUBLIC : set.contains(Access.ADMIN) ? Access.ADMIN : Access.USER;
+            routes.put(route, access);
+        });
+        return routes;
+    }
+
+    /** Each documented operation, as "METHOD /path", with the operation. */
+    static Map<String, JsonNode> documentedOperations(JsonNode doc) {
+        Map<String, JsonNode> operations = new TreeMap<>();
+        doc.get("paths").properties().forEach(path -> path.getValue().properties().forEach(op -> {
+            if (HTTP_METHODS.contains(op.getKey())) operations.put(op.getKey().toUpperCase() + " " + path.getKey(), op.getValue());
+        }));
+        return operations;
+    }
+
+    @Test
+    void everyRouteIsDocumentedAndEveryDocumentedRouteExists() {
+        Harness.test((api, ctx) -> {
+            Map<String, Access> routes = registeredRoutes(ctx.app());
+            Map<String, JsonNode> documented = documentedOperations(api.get("/openapi.json").json());
+            assertTrue(routes.size() > 10, "the routes were not found: " + routes);
+            Set<String> undocumented = new TreeSet<>(routes.keySet());
+            undocumented.removeAll(documented.keySet());
+            Set<String> phantom = new TreeSet<>(documented.keySet());
+            phantom.removeAll(routes.keySet());
+            assertTrue(undocumented.isEmpty() && phantom.isEmpty(),
+                    "routes missing from openapi.json: " + undocumented + "; in openapi.json but not in Main: " + phantom);
+        });
+    }
+
+    @Test
+    void publicRoutesNeedNoTokenAndEveryOtherRouteNeedsTheBearerToken() {
+        Harness.test((api, ctx) -> {
+            JsonNode doc = api.get("/openapi.json").json();
+            assertTrue(doc.at("/security/0").has("bearerAuth"), "protected unless an operation says security: []");
+            Map<String, JsonNode> documented = documentedOperations(doc);
+            registeredRoutes(ctx.app()).forEach((route, access) -> {
+                JsonNode op = documented.get(route);
+                JsonNode security = op.get("security");
+                boolean documentedPublic = security != null && security.isEmpty();
+                assertEquals(access == Access.PUBLIC, documentedPublic, route + " is " + access + " in Main");
+                JsonNode responses = op.get("responses");
+                if (access != Access.PUBLIC) assertTrue(responses.has("401"), route + " documents no 401");
+                assertEquals(access == Access.ADMIN, responses.has("403"), route + ": a 403 is documented exactly on admin routes");
+            });
+        });
+    }
+
+    @Test
+    void operationIdsAreUniqueAndReadable() {
+        Harness.test((api, ctx) -> {
+            Set<String> ids = new TreeSet<>();
+            documentedOperations(api.get("/openapi.json").json()).forEach((route, op) -> {
+                String id = op.path("operationId").asText("");
+                assertTrue(id.matches("[a-z][A-Za-z]+"), route + " has operationId '" + id + "'");
+                assertTrue(ids.add(id), "operationId " + id + " is used twice");
+            });
+            assertTrue(ids.containsAll(Set.of("register", "login", "refreshToken", "logout", "logoutAll", "getMe", "updateMe",
+                    "deleteMe", "changePassword", "listSessions", "endSession", "searchUsers", "getUser",
+                    "adminListUsers", "adminUpdateUser", "adminDeleteUser", "health")), ids.toString());
+        });
+    }
+
+    @Test
+    void theDocumentedProblemCodesAreExactlyTheCodesTheServerSends() throws Exception {
+        Set<String> sent = new TreeSet<>();
+        for (Method factory : ApiException.class.getDeclaredMethods()) {
+            if (!Modifier.isStatic(factory.getModifiers()) || !Modifier.isPublic(factory.getModifiers())
+                    || factory.getReturnType() != ApiException.class) continue;
+            List<Object> args = new ArrayList<>();
+            for (Class<?> type : factory.getParameterTypes()) {
+                args.add(type == String.class ? "x" : type == long.class ? 1L : type == Map.class ? Map.of("f", "x") : null);
+            }
+            sent.add(((ApiException) factory.invoke(null, args.toArray())).code());
+        }
+        Harness.test((api, ctx) -> {
+            Set<String> documented = new TreeSet<>();
+            api.get("/openapi.json").json().at("/components/schemas/ProblemCode/enum").forEach(code -> documented.add(code.asText()));
+            assertEquals(sent, documented);
+        });
+    }
+}
