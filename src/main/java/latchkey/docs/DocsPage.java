@@ -15,8 +15,8 @@ import java.util.stream.Stream;
  * internet access; the Content-Security-Policy holds the page to this origin.
  */
 public final class DocsPage {
-    static final String CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-            + "connect-src 'self'; font-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+    private static final String CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+            + "connect-src 'self'; font-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
     private static final String WEBJAR_VERSION = "META-INF/maven/org.webjars/swagger-ui/pom.properties";
     private static final String OWN = "docs/";
     private static final String CACHE_ASSETS = "public, max-age=3600";
