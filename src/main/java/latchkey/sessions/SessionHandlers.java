@@ -2,7 +2,7 @@ package latchkey.sessions;
 
 import io.javalin.http.Context;
 import latchkey.auth.Principal;
-import latchkey.users.UserHandlers;
+import latchkey.http.PathIds;
 
 import java.util.List;
 
@@ -23,7 +23,7 @@ public final class SessionHandlers {
     }
 
     public void end(Context ctx) {
-        sessions.endOwn(Principal.of(ctx).userId(), UserHandlers.pathId(ctx));
+        sessions.endOwn(Principal.of(ctx).userId(), PathIds.of(ctx, "You have no live session with this id."));
         ctx.status(204);
     }
 }

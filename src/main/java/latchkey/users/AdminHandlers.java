@@ -23,12 +23,12 @@ public final class AdminHandlers {
         if (role != null && parsedRole == null) body.reject("role", "must be user or admin");
         Boolean disabled = body.bool("disabled");
         body.requireValid();
-        long id = UserHandlers.pathId(ctx);
+        long id = UserHandlers.userId(ctx);
         ctx.json(users.adminUpdate(Principal.of(ctx).userId(), id, new UserService.AdminChange(parsedRole, disabled)));
     }
 
     public void delete(Context ctx) {
-        users.adminDelete(Principal.of(ctx).userId(), UserHandlers.pathId(ctx));
+        users.adminDelete(Principal.of(ctx).userId(), UserHandlers.userId(ctx));
         ctx.status(204);
     }
 }

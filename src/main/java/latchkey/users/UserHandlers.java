@@ -2,7 +2,7 @@ package latchkey.users;
 
 import io.javalin.http.Context;
 import latchkey.auth.Principal;
-import latchkey.http.ApiException;
+import latchkey.http.PathIds;
 import latchkey.http.RequestBody;
 
 /** The profile routes under /users. */
@@ -31,16 +31,11 @@ public final class UserHandlers {
     }
 
     public void profile(Context ctx) {
-        ctx.json(users.profile(pathId(ctx)));
+        ctx.json(users.profile(userId(ctx)));
     }
 
-    /** A path id that can not name a user (not a positive number that fits) is simply not found. */
-    public static long pathId(Context ctx) {
-        String raw = ctx.pathParam("id");
-        if (raw.length() <= 18 && !raw.isEmpty() && raw.chars().allMatch(c -> c >= '0' && c <= '9')) {
-            long id = Long.parseLong(raw);
-            if (id > 0) return id;
-        }
-        throw ApiException.notFound("There is no user with this id.");
+    /** The user id of the path; one that can not exist is as not found as one that does not. */
+    static long userId(Context ctx) {
+        return PathIds.of(ctx, "There is no user with this id.");
     }
 }

@@ -1,5 +1,7 @@
 package latchkey.support;
 
+import latchkey.config.Config;
+
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -79,6 +81,8 @@ public final class JarProcess implements AutoCloseable {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", jar().toString()));
         cmd.addAll(args);
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile());
+        // Only the test's own settings: a JWT_SECRET or DOCS_ENABLED in the developer's shell must not leak in.
+        for (Config.Key key : Config.KEYS) pb.environment().remove(key.envName());
         pb.environment().putAll(env);
         return pb;
     }
