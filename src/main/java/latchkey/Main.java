@@ -98,6 +98,7 @@ public final class Main {
             app.routes.before(Responses::secureHeaders);
             app.routes.before(cors::apply);
             app.routes.beforeMatched(accessFilter);
+            app.routes.after(Responses::noContentType);
 
             app.routes.apiBuilder(() -> {
                 get("/health", health::check, PUBLIC);

@@ -126,6 +126,7 @@ class SessionTest {
             var laptop = Api.Session.of(api.login("a@example.com", PASSWORD));
             var res = api.post("/auth/logout", json("refresh_token", phone.refreshToken()));
             assertEquals(204, res.status());
+            assertEquals(null, res.header("Content-Type"), "no body, no content type");
             assertEquals(401, api.get("/users/me", phone.accessToken()).status());
             assertEquals(401, refresh(api, phone.refreshToken()).status());
             assertEquals(200, api.get("/users/me", laptop.accessToken()).status(), "other sessions live on");

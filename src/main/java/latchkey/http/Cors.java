@@ -33,6 +33,7 @@ public final class Cors {
             ctx.header("Access-Control-Allow-Headers", ALLOWED_HEADERS);
             ctx.header("Access-Control-Max-Age", "600");
             ctx.status(204);
+            Responses.noContentType(ctx);
             ctx.skipRemainingHandlers();
         }
     }

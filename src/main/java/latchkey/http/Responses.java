@@ -15,4 +15,9 @@ public final class Responses {
             ctx.header("Cache-Control", "no-store");
         }
     }
+
+    /** A 204 has no body, so it gets no Content-Type either (Javalin would default it to text/plain). */
+    public static void noContentType(Context ctx) {
+        if (ctx.statusCode() == 204) ctx.res().setContentType(null);
+    }
 }
