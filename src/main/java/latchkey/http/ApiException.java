@@ -94,6 +94,14 @@ public final class ApiException extends RuntimeException {
         return of(400, "bad_request", "Bad request", detail);
     }
 
+    /**
+     * An HTTP-level refusal that has no code of its own in the contract (414 URI too long, 505 HTTP
+     * version not supported, ...): the status stays as it is, the code is {@code bad_request}.
+     */
+    static ApiException httpError(int status, String title) {
+        return of(status, "bad_request", title, "The request could not be handled (HTTP " + status + ").");
+    }
+
     public static ApiException internalError() {
         return of(500, "internal_error", "Internal error", "Something went wrong on our side; it has been logged.");
     }

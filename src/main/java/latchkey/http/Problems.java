@@ -3,6 +3,7 @@ package latchkey.http;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
+import org.eclipse.jetty.http.HttpStatus;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -85,7 +86,9 @@ public final class Problems {
             case 431 -> ApiException.headersTooLarge();
             case 401 -> ApiException.missingToken();
             case 403 -> ApiException.forbidden("Not allowed.");
-            default -> status >= 500 ? ApiException.internalError() : ApiException.badRequest("The request could not be handled.");
+            case 503 -> ApiException.unavailable("The server is not taking requests right now; try again shortly.");
+            // The body's status must be the response's: any other status keeps its number.
+            default -> status == 500 || status < 400 ? ApiException.internalError() : ApiException.httpError(status, HttpStatus.getMessage(status));
         };
     }
 }
