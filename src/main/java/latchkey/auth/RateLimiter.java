@@ -2,15 +2,20 @@ package latchkey.auth;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Comparator;
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Fixed-window counters by key (an account's login name, a client IP). Memory is bounded: when
- * the table is full, expired windows go first, then keys still under the limit; keys that are
- * locked out stay, so a flood of new keys can not wash out a lock.
+ * the table is full, expired windows go first, then keys still under the limit, so a flood of new
+ * keys can not wash out a lock. Only when locks alone fill the table do the oldest locks (the
+ * first to expire anyway) go. Each clean-up leaves room for a tenth of the table, so a flood
+ * pays for a scan once per {@code MAX_KEYS / 10} new keys, not on every request.
  */
 public final class RateLimiter {
     static final int MAX_KEYS = 100_000;
+    private static final int AFTER_CLEAN_UP = MAX_KEYS - MAX_KEYS / 10;
 
     private record Window(long startMillis, int count) {
     }
@@ -59,8 +64,18 @@ public final class RateLimiter {
         return windows.size();
     }
 
-    private void makeRoom(long now) {
+    private synchronized void makeRoom(long now) {
+        if (windows.size() < MAX_KEYS) return;
         windows.values().removeIf(w -> now - w.startMillis() >= windowMillis);
-        if (windows.size() >= MAX_KEYS) windows.values().removeIf(w -> w.count() < limit);
+        if (windows.size() > AFTER_CLEAN_UP) windows.values().removeIf(w -> w.count() < limit);
+        int excess = windows.size() - AFTER_CLEAN_UP;
+        if (excess > 0) {
+            windows.entrySet().stream()
+                    .sorted(Comparator.comparingLong(e -> e.getValue().startMillis()))
+                    .limit(excess)
+                    .map(Map.Entry::getKey)
+                    .toList()
+                    .forEach(windows::remove);
+        }
     }
 }
