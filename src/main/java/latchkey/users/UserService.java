@@ -55,14 +55,21 @@ public final class UserService {
         return reads.findByEmail(UserFields.key(email));
     }
 
+    /**
+     * Reads and writes in one transaction on the writer: two PATCHes of different fields at once
+     * must not write back each other's stale values, and the answer is the row as this write left it.
+     */
     public User updateProfile(long userId, ProfileChange change) {
-        UserRow current = reads.findById(userId).orElseThrow(() -> ApiException.invalidToken("This account no longer exists."));
-        String username = change.setUsername() ? change.username() : current.username();
-        String name = change.setName() ? change.name() : current.name();
-        write(() -> db.writer().withExtension(UserDao.class, dao ->
-                dao.updateProfile(userId, username, UserFields.key(username), name, UserFields.key(name), clock.millis())));
+        UserRow updated = write(() -> db.writer().inTransaction(h -> {
+            UserDao dao = h.attach(UserDao.class);
+            UserRow current = dao.findById(userId).orElseThrow(() -> ApiException.invalidToken("This account no longer exists."));
+            String username = change.setUsername() ? change.username() : current.username();
+            String name = change.setName() ? change.name() : current.name();
+            dao.updateProfile(userId, username, UserFields.key(username), name, UserFields.key(name), clock.millis());
+            return dao.findById(userId).orElseThrow();
+        }));
         cache.invalidate();
-        return reads.findById(userId).orElseThrow().view();
+        return updated.view();
     }
 
     /** Stores a new password hash; every session of the user ends. */
