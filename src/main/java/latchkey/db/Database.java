@@ -2,6 +2,8 @@ package latchkey.db;
 
 import org.flywaydb.core.Flyway;
 import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.statement.StatementContext;
+import org.jdbi.v3.core.statement.StatementExceptions;
 import org.jdbi.v3.sqlobject.SqlObjectPlugin;
 import org.sqlite.SQLiteConfig;
 
@@ -32,8 +34,21 @@ public final class Database implements AutoCloseable {
         this.url = url;
         this.readerPool = readerPool;
         this.writerPool = writerPool;
-        this.reader = Jdbi.create(readerPool).installPlugin(new SqlObjectPlugin());
-        this.writer = Jdbi.create(writerPool).installPlugin(new SqlObjectPlugin());
+        this.reader = configure(Jdbi.create(readerPool));
+        this.writer = configure(Jdbi.create(writerPool));
+    }
+
+    /**
+     * A failed statement's message names its SQL but never the values bound to it: by default Jdbi
+     * puts the arguments (password hashes, emails, token hashes) into the exception, and so the log.
+     */
+    private static Jdbi configure(Jdbi jdbi) {
+        jdbi.installPlugin(new SqlObjectPlugin());
+        jdbi.getConfig(StatementExceptions.class).setMessageRendering(e -> {
+            StatementContext ctx = e.getStatementContext();
+            return ctx == null || ctx.getRawSql() == null ? "" : "statement: " + ctx.getRawSql();
+        });
+        return jdbi;
     }
 
     /** Creates the database file's folder if needed, applies pending migrations and opens the connections. */
