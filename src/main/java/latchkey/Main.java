@@ -97,6 +97,7 @@ public final class Main {
             app.routes.before(RequestIds::assign);
             app.routes.before(Responses::secureHeaders);
             app.routes.before(cors::apply);
+            app.routes.before(RequestBody::requireKnownCharset);
             app.routes.beforeMatched(accessFilter);
             app.routes.after(Responses::noContentType);
 

@@ -7,6 +7,8 @@ import io.javalin.http.Context;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.Charset;
+import java.nio.charset.IllegalCharsetNameException;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -41,6 +43,33 @@ public final class RequestBody {
         if (tree == null || tree.isMissingNode()) throw ApiException.malformedJson("The body is empty; send a JSON object.");
         if (!tree.isObject()) throw ApiException.validation(Map.of("body", "must be a JSON object"));
         return new RequestBody((ObjectNode) tree);
+    }
+
+    /**
+     * A before-handler for every route: a Content-Type whose charset parameter is broken or names
+     * no known charset is 415. Javalin decodes query strings with that charset and fails with a
+     * 500 on one it can not use, even on a GET that has no body to read.
+     */
+    public static void requireKnownCharset(Context ctx) {
+        String contentType = ctx.header("Content-Type");
+        if (contentType == null) return;
+        for (String part : contentType.split(";")) {
+            String param = part.trim();
+            // Javalin takes any parameter that starts with "charset" for the charset; so do we.
+            if (!param.regionMatches(true, 0, "charset", 0, "charset".length())) continue;
+            int eq = param.indexOf('=');
+            String name = eq < 0 ? "" : param.substring(eq + 1).trim();
+            if (name.length() >= 2 && name.startsWith("\"") && name.endsWith("\"")) name = name.substring(1, name.length() - 1);
+            if (!isSupported(name)) throw ApiException.unsupportedMediaType();
+        }
+    }
+
+    private static boolean isSupported(String charset) {
+        try {
+            return !charset.isEmpty() && Charset.isSupported(charset);
+        } catch (IllegalCharsetNameException e) {
+            return false;
+        }
     }
 
     private static void requireJsonContentType(String contentType) {
