@@ -216,6 +216,36 @@ class BadInputTest {
     }
 
     @Test
+    void aBrokenCharsetParameterIsRefusedOnEveryRoute() {
+        Harness.test((api, ctx) -> {
+            String token = api.signUp("charset@example.com").accessToken();
+            byte[] body = json("email", "charset@example.com", "password", Harness.PASSWORD).getBytes(StandardCharsets.UTF_8);
+            for (String type : List.of("application/json;;charset", "application/json; charset", "application/json; charset=",
+                    "application/json; charset=no-such-charset", "application/json; charset=\"\"", "application/json; charsetx=1",
+                    "text/plain; charset=%%")) {
+                var search = api.raw("GET", "/users?q=c", Map.of("Content-Type", type, "Authorization", "Bearer " + token), body);
+                assertProblem(search, 415, "unsupported_media_type");
+                assertProblem(api.raw("POST", "/auth/login", Map.of("Content-Type", type), body), 415, "unsupported_media_type");
+            }
+            var quoted = api.raw("POST", "/auth/login", Map.of("Content-Type", "application/json; charset=\"UTF-8\""), body);
+            assertEquals(200, quoted.status(), quoted.body());
+        });
+    }
+
+    @Test
+    void badPercentEncodingInTheQueryIsAProblem() {
+        Harness.test((api, ctx) -> {
+            String token = api.signUp("query@example.com").accessToken();
+            RawHttp raw = RawHttp.of(api);
+            for (String query : List.of("q=%zz", "q=%", "q=%c0", "q=%ff%fe", "limit=%", "after=%2", "%=1", "q=a%00b", "q=%ed%a0%80")) {
+                var res = raw.request("GET", "/users?" + query, Map.of("Authorization", "Bearer " + token), null);
+                assertTrue(res.status() == 200 || res.status() == 400, query + " -> " + res);
+                if (res.status() == 400) assertProblem(res, 400, null);
+            }
+        });
+    }
+
+    @Test
     void headersUpTo16KiBAreAcceptedAndLargerOnesAre431() {
         Harness.test((api, ctx) -> {
             RawHttp raw = RawHttp.of(api);
