@@ -102,12 +102,7 @@ final class Cli {
         Database db = Database.open(config.dbUrl());
         JwtSecret secret = JwtSecret.resolve(config);
         Javalin app = Main.app(config, db, secret, Clock.systemUTC());
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            log.info("stopping: finishing requests in flight");
-            app.stop();
-            db.close();
-            log.info("stopped");
-        }, "shutdown"));
+        new Shutdown(app, db, log).install();
         app.start(config.serverPort());
         String url = "http://localhost:" + app.port();
         log.info("""

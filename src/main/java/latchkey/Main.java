@@ -30,8 +30,10 @@ import latchkey.tokens.JwtSecret;
 import latchkey.users.AdminHandlers;
 import latchkey.users.UserHandlers;
 import latchkey.users.UserService;
+import org.eclipse.jetty.server.handler.GracefulHandler;
 
 import java.time.Clock;
+import java.time.Duration;
 
 import static io.javalin.apibuilder.ApiBuilder.delete;
 import static io.javalin.apibuilder.ApiBuilder.get;
@@ -49,6 +51,8 @@ import static latchkey.auth.Access.USER;
 public final class Main {
     /** Request headers up to 16 KiB are accepted; larger ones get 431 (a long JWT plus cookies fit easily). */
     static final int MAX_HEADER_BYTES = 16 * 1024;
+    /** How long a stop waits for requests in flight (a queue of logins at full bcrypt cost) before it cuts them off. */
+    static final Duration STOP_TIMEOUT = Duration.ofSeconds(20);
 
     private Main() {
     }
@@ -90,7 +94,11 @@ public final class Main {
             app.events.serverStopped(housekeeping::stop);
             app.events.serverStopped(passwords::close);
             app.jetty.modifyHttpConfiguration(http -> http.setRequestHeaderSize(MAX_HEADER_BYTES));
-            app.jetty.modifyServer(server -> server.setErrorHandler(new JettyErrors()));
+            app.jetty.modifyServer(server -> {
+                server.setErrorHandler(new JettyErrors());
+                server.insertHandler(gracefulStop());
+                server.setStopTimeout(STOP_TIMEOUT.toMillis());
+            });
             app.jetty.modifyServletContextHandler(context -> context.setErrorHandler(new JettyErrors()));
             Problems.install(app);
 
@@ -135,5 +143,16 @@ public final class Main {
                 });
             });
         });
+    }
+
+    /**
+     * Makes a stop graceful: the port closes at once, requests in flight finish, new requests on
+     * connections already open get 503. Idle keep-alive connections close 100 ms into the stop
+     * rather than after Jetty's default second, so a stop does not wait on clients that send nothing.
+     */
+    private static GracefulHandler gracefulStop() {
+        GracefulHandler graceful = new GracefulHandler();
+        graceful.setShutdownIdleTimeout(100);
+        return graceful;
     }
 }
