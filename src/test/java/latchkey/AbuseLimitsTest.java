@@ -202,6 +202,35 @@ class AbuseLimitsTest {
         });
     }
 
+    @Test
+    void aFloodOfPasswordChecksBeyondTheQueueIsShedWith503() throws Exception {
+        Harness.test(Map.of("bcrypt.cost", "10", "bcrypt.threads", "1", "bcrypt.max-queue", "2", "ratelimit.login-per-account", "1000"), (api, ctx) -> {
+            assertEquals(201, api.register("busy@example.com", Harness.PASSWORD).status());
+            ExecutorService pool = Executors.newFixedThreadPool(30);
+            try {
+                List<Future<Api.Res>> results = new ArrayList<>();
+                for (int i = 0; i < 30; i++) results.add(pool.submit(() -> api.login("busy@example.com", Harness.PASSWORD)));
+                int ok = 0;
+                int shed = 0;
+                for (Future<Api.Res> f : results) {
+                    Api.Res res = f.get();
+                    if (res.status() == 200) {
+                        ok++;
+                    } else {
+                        assertProblem(res, 503, "overloaded");
+                        assertNotNull(res.header("Retry-After"), "Retry-After on 503");
+                        shed++;
+                    }
+                }
+                assertTrue(ok >= 1, "some logins get through");
+                assertTrue(shed >= 1, "the queue of 2 can not hold 30 logins at once");
+            } finally {
+                pool.shutdownNow();
+            }
+            assertEquals(200, api.login("busy@example.com", Harness.PASSWORD).status(), "the server recovers");
+        });
+    }
+
     private static Api.Res loginFrom(Api api, String forwardedFor, String email) {
         return api.raw("POST", "/auth/login", Map.of("Content-Type", "application/json", "X-Forwarded-For", forwardedFor),
                 json("email", email, "password", WRONG).getBytes(StandardCharsets.UTF_8));
