@@ -52,7 +52,7 @@ class SecurityHeadersTest {
     }
 
     @Test
-    void authAndOwnAccountResponsesAreNeverStored() {
+    void authOwnAccountAndAdminResponsesAreNeverStored() {
         Harness.test((api, ctx) -> {
             Api.Res registered = api.register("nostore@example.com", Harness.PASSWORD);
             Api.Session s = Api.Session.of(registered);
@@ -71,6 +71,13 @@ class SecurityHeadersTest {
             responses.put("sessions", api.get("/users/me/sessions", s.accessToken()));
             responses.put("password", api.post("/users/me/password", json("current_password", "wrong", "new_password", "another long password"), s.accessToken()));
             responses.put("logout", api.post("/auth/logout", json("refresh_token", refreshed.text("refresh_token"))));
+            responses.put("admin without the role", api.get("/admin/users", s.accessToken()));
+            api.signUp("boss@example.com");
+            ctx.db().writer().useHandle(h -> h.execute("UPDATE users SET role = 'admin' WHERE email = 'boss@example.com'"));
+            String admin = api.login("boss@example.com", Harness.PASSWORD).text("access_token");
+            Api.Res users = api.get("/admin/users", admin);
+            assertEquals(200, users.status(), users.body());
+            responses.put("admin list", users);
             responses.put("logout-all", api.post("/auth/logout-all", null, s.accessToken()));
             responses.forEach((what, res) ->
                     assertTrue(String.valueOf(res.header("Cache-Control")).contains("no-store"), what + ": " + res.headers()));
