@@ -29,7 +29,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * connections are refused, the database is closed cleanly, and the exit code is 0.
  */
 class GracefulShutdownIT {
-    private static final int IN_FLIGHT = 4;
+    private static final int IN_FLIGHT = 6;
     private static final String SECRET = "graceful-secret-0123456789abcdef0123456789";
 
     @TempDir
@@ -39,8 +39,9 @@ class GracefulShutdownIT {
     void sigtermFinishesRequestsInFlightRefusesNewOnesAndExitsZero() throws Exception {
         Map<String, String> env = JarProcess.env(dir);
         env.put("JWT_SECRET", SECRET);
-        // A high bcrypt cost makes each login take a good part of a second or more: long enough to be caught in flight.
-        env.put("BCRYPT_COST", "14");
+        // One hashing thread at a high cost: the logins queue up and take seconds, long enough to be caught in flight.
+        env.put("BCRYPT_COST", "13");
+        env.put("BCRYPT_THREADS", "1");
         try (JarProcess server = JarProcess.start(dir, env)) {
             Api api = server.api;
             assertEquals(201, api.register("slow@example.com", Harness.PASSWORD).status());
