@@ -32,6 +32,7 @@ public final class AccessTokens {
     private final Duration ttl;
     private final Clock clock;
     private final JwtParser parser;
+    private final VerifiedTokens verified = new VerifiedTokens();
 
     public AccessTokens(byte[] secret, String issuer, Duration ttl, Clock clock) {
         this.key = Keys.hmacShaKeyFor(secret);
@@ -69,6 +70,9 @@ public final class AccessTokens {
 
     /** The claims of a valid token, or {@code invalid_token}. */
     public Claims verify(String jwt) {
+        long now = clock.millis();
+        Claims known = verified.get(jwt, now);
+        if (known != null) return known;
         io.jsonwebtoken.Claims claims;
         try {
             claims = parser.parseSignedClaims(jwt).getPayload();
@@ -76,12 +80,16 @@ public final class AccessTokens {
             throw ApiException.invalidToken("The access token is malformed, expired or not signed by this server.");
         }
         Date issuedAt = claims.getIssuedAt();
-        if (issuedAt == null || issuedAt.toInstant().isAfter(clock.instant()) || claims.getExpiration() == null) {
+        Date expiration = claims.getExpiration();
+        // No leeway: refused from exp on (the parser itself still accepts the very millisecond of exp).
+        if (issuedAt == null || issuedAt.getTime() > now || expiration == null || expiration.getTime() <= now) {
             throw ApiException.invalidToken("The access token has no valid issue or expiry time.");
         }
         Role role = Role.parse(claims.get("role") instanceof String r ? r : null)
                 .orElseThrow(() -> ApiException.invalidToken("The access token has no valid role."));
-        return new Claims(positiveId(claims.getSubject()), positiveId(sessionId(claims)), role, issuedAt.toInstant());
+        Claims valid = new Claims(positiveId(claims.getSubject()), positiveId(sessionId(claims)), role, issuedAt.toInstant());
+        verified.put(jwt, valid, expiration.getTime());
+        return valid;
     }
 
     private static String sessionId(io.jsonwebtoken.Claims claims) {
