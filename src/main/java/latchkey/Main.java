@@ -81,6 +81,7 @@ public final class Main {
         AccessFilter accessFilter = new AccessFilter(accessTokens, sessionService);
         Cors cors = new Cors(config.corsOrigins());
         OpenApiDocument openApi = OpenApiDocument.load();
+        RequestLog requestLog = new RequestLog(System.err);
 
         return Javalin.create(app -> {
             app.startup.showJavalinBanner = false;
@@ -88,11 +89,12 @@ public final class Main {
             app.http.maxRequestSize = RequestBody.MAX_BYTES;
             app.http.prefer405over404 = true;
             app.contextResolver.ip = ctx -> ClientAddress.of(ctx, config.trustProxy());
-            app.requestLogger.http(RequestLog::log);
+            app.requestLogger.http(requestLog::log);
             Housekeeping housekeeping = new Housekeeping(sessionService);
             app.events.serverStarted(housekeeping::start);
             app.events.serverStopped(housekeeping::stop);
             app.events.serverStopped(passwords::close);
+            app.events.serverStopped(requestLog::close);
             app.jetty.modifyHttpConfiguration(http -> http.setRequestHeaderSize(MAX_HEADER_BYTES));
             app.jetty.modifyServer(server -> {
                 server.setErrorHandler(new JettyErrors());
