@@ -70,6 +70,28 @@ public interface UserDao {
             ORDER BY id LIMIT :limit""")
     List<PublicProfile> searchProfiles(@Bind("lo") String lo, @Bind("hi") String hi, @Bind("after") long after, @Bind("limit") int limit);
 
+    /**
+     * How many usernames and names fall in [lo, hi), counting at most {@code cap} of each: tells
+     * {@link #searchProfiles} (few matches) from {@link #scanProfiles} (many), without reading more
+     * than {@code 2 * cap} index entries.
+     */
+    @SqlQuery("""
+            SELECT (SELECT count(*) FROM (SELECT 1 FROM users WHERE username_key >= :lo AND username_key < :hi LIMIT :cap))
+                 + (SELECT count(*) FROM (SELECT 1 FROM users WHERE name_key >= :lo AND name_key < :hi LIMIT :cap))""")
+    int countPrefixMatches(@Bind("lo") String lo, @Bind("hi") String hi, @Bind("cap") int cap);
+
+    /**
+     * The same rows as {@link #searchProfiles}, found by walking the table in id order from the
+     * cursor: when many users match, the first {@code limit} come after a few rows, where the
+     * index ranges would have to be read and sorted whole.
+     */
+    @SqlQuery("""
+            SELECT id, username, name FROM users NOT INDEXED
+            WHERE id > :after AND disabled = 0
+              AND ((username_key >= :lo AND username_key < :hi) OR (name_key >= :lo AND name_key < :hi))
+            ORDER BY id LIMIT :limit""")
+    List<PublicProfile> scanProfiles(@Bind("lo") String lo, @Bind("hi") String hi, @Bind("after") long after, @Bind("limit") int limit);
+
     @SqlQuery("SELECT id, username, name FROM users WHERE id > :after AND disabled = 0 ORDER BY id LIMIT :limit")
     List<PublicProfile> listProfiles(@Bind("after") long after, @Bind("limit") int limit);
 

@@ -7,6 +7,7 @@ import latchkey.sessions.AccessCache;
 import latchkey.sessions.SessionDao;
 
 import java.time.Clock;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
 
@@ -19,6 +20,9 @@ public final class UserService {
     /** An administrator's PATCH: null leaves the value as it is. */
     public record AdminChange(Role role, Boolean disabled) {
     }
+
+    /** Matches (usernames plus names) from which a prefix search walks the table instead of the indexes. */
+    static final int BROAD_PREFIX = 2_000;
 
     private final Database db;
     private final UserDao reads;
@@ -98,10 +102,21 @@ public final class UserService {
         return reads.findProfile(id).orElseThrow(() -> ApiException.notFound("There is no user with this id."));
     }
 
+    /**
+     * A prefix that few users match is looked up in the username and name indexes; one that many
+     * match (a single letter among a million users) is found faster by walking users in id order,
+     * since a page needs only the first matches. Either way a search reads at most a few thousand
+     * index entries or rows, whatever the number of users, as long as matches are spread over the ids.
+     */
     public Page.Result<PublicProfile> search(Page page) {
-        var rows = page.q() == null
-                ? reads.listProfiles(page.after(), page.fetchSize())
-                : reads.searchProfiles(page.q(), page.upperBound(), page.after(), page.fetchSize());
+        List<PublicProfile> rows;
+        if (page.q() == null) {
+            rows = reads.listProfiles(page.after(), page.fetchSize());
+        } else if (reads.countPrefixMatches(page.q(), page.upperBound(), BROAD_PREFIX) < BROAD_PREFIX) {
+            rows = reads.searchProfiles(page.q(), page.upperBound(), page.after(), page.fetchSize());
+        } else {
+            rows = reads.scanProfiles(page.q(), page.upperBound(), page.after(), page.fetchSize());
+        }
         return page.result(rows, PublicProfile::id);
     }
 
