@@ -44,7 +44,8 @@ public final class RequestLog implements AutoCloseable {
         log(ctx.method().toString(), ctx.path(), ctx.statusCode(), millis, RequestIds.of(ctx));
     }
 
-    void log(String method, String path, int status, float millis, String requestId) {
+    /** One line, as {@link #log(Context, Float)} writes it; for callers without a Javalin context. */
+    public void log(String method, String path, int status, float millis, String requestId) {
         int tenths = Math.round(millis * 10);
         StringBuilder line = new StringBuilder(128)
                 .append('[').append(Thread.currentThread().getName()).append(PREFIX)
