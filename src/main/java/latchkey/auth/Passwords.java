@@ -5,10 +5,14 @@ import at.favre.lib.crypto.bcrypt.LongPasswordStrategies;
 import at.favre.lib.crypto.bcrypt.LongPasswordStrategy;
 import latchkey.http.ApiException;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -30,6 +34,8 @@ public final class Passwords implements AutoCloseable {
 
     private final int cost;
     private final ThreadPoolExecutor pool;
+    /** Runs what callers chain on a hash (a commit that waits for the disk, a token, the response). */
+    private final ThreadPoolExecutor followUp;
     private final BCrypt.Hasher hasher = BCrypt.with(VERSION, LONG_PASSWORDS);
     private final BCrypt.Verifyer verifyer = BCrypt.verifyer(VERSION, LONG_PASSWORDS);
     /** Checked when there is no such user, so that a miss costs what a wrong password costs. */
@@ -39,10 +45,23 @@ public final class Passwords implements AutoCloseable {
         this.cost = cost;
         AtomicInteger n = new AtomicInteger();
         this.pool = new ThreadPoolExecutor(threads, threads, 0, TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(maxQueue), r -> {
-            Thread t = new Thread(r, "bcrypt-" + n.incrementAndGet());
+            Thread t = new Thread(() -> {
+                lowerPriorityOfThisThread();
+                r.run();
+            }, "bcrypt-" + n.incrementAndGet());
             t.setDaemon(true);
             return t;
         });
+        AtomicInteger m = new AtomicInteger();
+        // Few of these are ever busy; when all are, the hashing thread does the work itself. They are
+        // started here, not by a hashing thread, whose lower priority a new thread would inherit.
+        int followUps = Math.max(2, 2 * threads);
+        this.followUp = new ThreadPoolExecutor(followUps, followUps, 0, TimeUnit.MILLISECONDS, new SynchronousQueue<>(), r -> {
+            Thread t = new Thread(r, "bcrypt-done-" + m.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        }, new ThreadPoolExecutor.CallerRunsPolicy());
+        this.followUp.prestartAllCoreThreads();
     }
 
     public CompletableFuture<String> hash(String password) {
@@ -76,11 +95,39 @@ public final class Passwords implements AutoCloseable {
         return Integer.parseInt(hash.substring(4, 6));
     }
 
+    /**
+     * The returned future completes on a follow-up thread, so that the stages a caller chains on it
+     * (a session insert whose commit waits for the disk, a token, the response) do not hold up the
+     * hashing thread: it goes straight on to the next password.
+     */
     private <T> CompletableFuture<T> submit(Supplier<T> work) {
+        CompletableFuture<T> hashed;
         try {
-            return CompletableFuture.supplyAsync(work, pool);
+            hashed = CompletableFuture.supplyAsync(work, pool);
         } catch (RejectedExecutionException e) {
             return CompletableFuture.failedFuture(ApiException.overloaded(RETRY_AFTER_SECONDS));
+        }
+        return hashed.thenApplyAsync(result -> result, followUp);
+    }
+
+    /**
+     * Best effort, on Linux: a hashing thread runs at nice 10, so that when logins flood in, the
+     * request threads (nice 0) still get most of a busy CPU; an otherwise idle CPU still goes to
+     * hashing in full. Elsewhere, or without {@code /usr/bin/renice}, the normal priority stays.
+     */
+    private static void lowerPriorityOfThisThread() {
+        Path renice = Path.of("/usr/bin/renice");
+        if (!Files.isExecutable(renice)) return;
+        try {
+            // "<pid>/task/<tid>": on Linux the nice value is per thread, and setpriority takes a thread id.
+            String tid = Files.readSymbolicLink(Path.of("/proc/thread-self")).getFileName().toString();
+            Process p = new ProcessBuilder(renice.toString(), "-n", "10", "-p", tid)
+                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            p.waitFor(5, TimeUnit.SECONDS);
+        } catch (IOException | UnsupportedOperationException | SecurityException e) {
+            // no /proc/thread-self or no way to start renice: the normal priority stays
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
@@ -89,6 +136,8 @@ public final class Passwords implements AutoCloseable {
         pool.shutdown();
         try {
             pool.awaitTermination(10, TimeUnit.SECONDS);
+            followUp.shutdown();
+            followUp.awaitTermination(10, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
