@@ -95,7 +95,12 @@ public final class Main {
             app.events.serverStopped(housekeeping::stop);
             app.events.serverStopped(passwords::close);
             app.events.serverStopped(requestLog::close);
-            app.jetty.modifyHttpConfiguration(http -> http.setRequestHeaderSize(MAX_HEADER_BYTES));
+            app.jetty.modifyHttpConfiguration(http -> {
+                http.setRequestHeaderSize(MAX_HEADER_BYTES);
+                // Jetty's per-connection cache of header lines would hold each client's whole
+                // Authorization line and walk a 64 KB trie through the token on every request.
+                http.setHeaderCacheSize(0);
+            });
             app.jetty.modifyServer(server -> {
                 server.setErrorHandler(new JettyErrors());
                 server.insertHandler(gracefulStop());
