@@ -81,7 +81,7 @@ public final class Main {
         AccessFilter accessFilter = new AccessFilter(accessTokens, sessionService);
         Cors cors = new Cors(config.corsOrigins());
         OpenApiDocument openApi = OpenApiDocument.load();
-        RequestLog requestLog = new RequestLog(System.err);
+        RequestLog requestLog = new RequestLog();
 
         return Javalin.create(app -> {
             app.startup.showJavalinBanner = false;

@@ -6,13 +6,17 @@ import org.slf4j.LoggerFactory;
 
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
 
 /**
  * One line per request: method, path, status, duration, request id. Never the query string,
  * headers or body, where tokens and passwords travel.
  * <p>
- * Lines are written in the format of the other log lines (slf4j-simple's) and switched off the
- * same way ({@code org.slf4j.simpleLogger.log.latchkey.requests=warn}), but not one write per
+ * Lines are written in the format of the other log lines (slf4j-simple's as configured in
+ * {@code simplelogger.properties}: time, level, logger) and switched off the same way
+ * ({@code org.slf4j.simpleLogger.log.latchkey.requests=warn}), but not one write per
  * request: a request appends its line to a buffer, and a background thread writes the buffer
  * every {@link #FLUSH_EVERY_MILLIS} ms or as soon as it holds {@link #FLUSH_AT_CHARS}. If the
  * output cannot keep up, requests write the buffer themselves, so memory stays bounded and no line
@@ -23,7 +27,15 @@ public final class RequestLog implements AutoCloseable {
     static final int FLUSH_AT_CHARS = 64 * 1024;
     static final int MAX_PENDING_CHARS = 1024 * 1024;
     private static final Logger LOG = LoggerFactory.getLogger("latchkey.requests");
-    private static final String PREFIX = "] INFO latchkey.requests - ";
+    private static final String PREFIX = " INFO latchkey.requests - ";
+    /** slf4j-simple's {@code dateTimeFormat} in simplelogger.properties, in the JVM's zone as it does. */
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSZ").withZone(ZoneId.systemDefault());
+
+    /** The formatted time of the last line: many lines share a millisecond under load. */
+    private record Stamp(long millis, String text) {
+    }
+
+    private volatile Stamp stamp = new Stamp(Long.MIN_VALUE, "");
 
     private final PrintStream out;
     /** Guards {@link #pending} and {@link #closed}. */
@@ -35,6 +47,12 @@ public final class RequestLog implements AutoCloseable {
     /** Started with the first line, so that an app that never serves starts no thread. */
     private Thread writer;
 
+    /** Writes to {@code System.err} as it is at each write, like slf4j-simple. */
+    public RequestLog() {
+        this(null);
+    }
+
+    /** Writes to {@code out}; null: to {@code System.err} as it is at each write. */
     public RequestLog(PrintStream out) {
         this.out = out;
     }
@@ -48,7 +66,7 @@ public final class RequestLog implements AutoCloseable {
     public void log(String method, String path, int status, float millis, String requestId) {
         int tenths = Math.round(millis * 10);
         StringBuilder line = new StringBuilder(128)
-                .append('[').append(Thread.currentThread().getName()).append(PREFIX)
+                .append(time(System.currentTimeMillis())).append(PREFIX)
                 .append(method).append(' ').append(path).append(' ').append(status).append(' ')
                 .append(tenths / 10).append('.').append(tenths % 10).append("ms id=").append(requestId).append('\n');
         boolean direct;
@@ -75,6 +93,14 @@ public final class RequestLog implements AutoCloseable {
         } else if (overfull) {
             drain();
         }
+    }
+
+    private String time(long millis) {
+        Stamp last = stamp;
+        if (last.millis() == millis) return last.text();
+        String text = TIME.format(Instant.ofEpochMilli(millis));
+        stamp = new Stamp(millis, text);
+        return text;
     }
 
     private void writeLoop() {
@@ -109,8 +135,9 @@ public final class RequestLog implements AutoCloseable {
 
     private void write(CharSequence text) {
         byte[] bytes = text.toString().getBytes(StandardCharsets.UTF_8);
-        out.write(bytes, 0, bytes.length);
-        out.flush();
+        PrintStream target = out != null ? out : System.err;
+        target.write(bytes, 0, bytes.length);
+        target.flush();
     }
 
     /** Writes what is buffered; later lines are written at once. */

@@ -20,7 +20,7 @@ class RequestLogTest {
         String[] lines = bytes.toString(StandardCharsets.UTF_8).split("\n");
         assertEquals(n, lines.length);
         for (int i = 0; i < n; i++) {
-            assertTrue(lines[i].endsWith("] INFO latchkey.requests - GET /users/" + i + " 200 0.3ms id=id-" + i), lines[i]);
+            assertTrue(lines[i].matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}[+-]\\d{4} INFO latchkey\\.requests - GET /users/" + i + " 200 0\\.3ms id=id-" + i), lines[i]);
         }
     }
 
