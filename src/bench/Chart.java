@@ -79,7 +79,7 @@ public final class Chart {
                 int y = y0 + 24 + i * (BAR_H + GAP);
                 Double v = panel.value().apply(runs.get(i));
                 String name = names.get(i);
-                String color = name.equals("latchkey") ? "#1f6fb5" : name.equals("javalin-bare") ? "#6b7785" : "#aab4bf";
+                String color = name.equals("latchkey") ? "#1f6fb5" : name.startsWith("latchkey") ? "#7fb0dc" : name.equals("javalin-bare") ? "#6b7785" : "#aab4bf";
                 svg.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">%s</text>%n",
                         x0 + LABEL_W - 6, y + BAR_H - 5, esc(name)));
                 if (v == null) {

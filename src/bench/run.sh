@@ -14,6 +14,7 @@
 #   register  POST /auth/register, a new email each time, LOGIN_CONNS connections (bcrypt hash)
 #   refresh   POST /auth/refresh, every refresh token used once (rotation, one commit each)
 #   search    GET /users?q=<prefix>, prefixes matching ~12 % of users down to none
+#   search-c1 the same from one connection: the latency of a search itself, without queueing
 #   flood     GET /users/me (CONNS) while 32 clients hammer POST /auth/login
 #   conns     GET /users/me at 16, 64 and 256 connections
 # Env (defaults): SIZES="1000 1000000" SCENARIOS="me me-many login register refresh search flood conns"
@@ -93,19 +94,27 @@ measure() {
   local size=$1 name=$2 script=$3 conns=$4 warm=${5:-$WARMUP} line c0 c1
   echo "  $name: warm-up $warm, then $DURATION at -c$conns" >&2
   [[ $warm == 0 || $warm == 0s ]] || wrk_pass "$script" "$conns" "$warm" > /dev/null
-  c0=$(server_cpu_ticks)
+  c0=$(server_cpu_ticks); b0=$(machine_busy); t0=$(machine_total); w0=$(own_cpu)
   line=$(wrk_pass "$script" "$conns" "$DURATION")
-  c1=$(server_cpu_ticks)
+  c1=$(server_cpu_ticks); b1=$(machine_busy); t1=$(machine_total); w1=$(own_cpu)
+  # Other processes' CPU during the pass (not the server, not wrk), in % of the whole machine.
+  OTHER_PCT=$(awk -v o=$(((b1 - b0) - (c1 - c0) - (w1 - w0))) -v t=$((t1 - t0)) 'BEGIN { v = t > 0 ? 100 * o / t : 0; printf "%.1f", v < 0 ? 0 : v }')
   record "$size" "$name" "$conns" "$line" $((c1 - c0))
 }
+
+machine_busy() { awk '/^cpu /{print $2 + $3 + $4}' /proc/stat; }
+machine_total() { awk '/^cpu /{t = 0; for (i = 2; i <= NF; i++) t += $i; print t}' /proc/stat; }
+own_cpu() { sed 's/.*) //' /proc/$$/stat | awk '{print $12 + $13 + $14 + $15}'; }
 
 record() { # SIZE NAME CONNS "k=v ..." CPU_TICKS
   local json
   json=$(tr ' ' '\n' <<<"$4" | jq -R 'capture("(?<k>[^=]+)=(?<v>.*)") | {(.k): (.v | tonumber)}' | jq -s add)
   jq -c --argjson size "$1" --arg name "$2" --argjson conns "$3" --argjson ticks "$5" --argjson tck "$TCK" --argjson rss "$(rss_mb)" \
-    '. + {size: $size, scenario: $name, conns: $conns, rss_mb: $rss,
+    --argjson other "${OTHER_PCT:-null}" \
+    '. + {size: $size, scenario: $name, conns: $conns, rss_mb: $rss, other_cpu_pct: $other,
           server_cpu_us_per_req: (if .requests > 0 then ($ticks / $tck * 1e6 / .requests) else null end)}' <<<"$json" >> "$RESULTS"
-  jq -r '"    \(.rps | floor) req/s  p50 \(.p50_ms) ms  p99 \(.p99_ms) ms  errors \(.non2xx + .err_connect + .err_read + .err_write + .err_timeout)  server CPU \(.server_cpu_us_per_req // 0 | floor) us/req"' <<<"$(tail -1 "$RESULTS")" >&2
+  OTHER_PCT=""
+  jq -r '"    \(.rps | floor) req/s  p50 \(.p50_ms) ms  p99 \(.p99_ms) ms  errors \(.non2xx + .err_connect + .err_read + .err_write + .err_timeout)  server CPU \(.server_cpu_us_per_req // 0 | floor) us/req  other processes \(.other_cpu_pct // "-") %"' <<<"$(tail -1 "$RESULTS")" >&2
 }
 
 for size in $SIZES; do
@@ -130,6 +139,7 @@ for size in $SIZES; do
   for scenario in $SCENARIOS; do
     case $scenario in
       me|me-many|search) measure "$size" "$scenario" "$scenario" "$CONNS" ;;
+      search-c1) measure "$size" search-c1 search 1 ;;
       login|register) measure "$size" "$scenario" "$scenario" "$LOGIN_CONNS" ;;
       refresh)
         # Tokens are spent as they are used: the warm-up takes the first half, the pass the rest.
@@ -174,5 +184,6 @@ sizes=($SIZES)
            (if $by[0] != null and $by[-1] != null and $by[0].rps > 0 then " \($by[-1].rps / $by[0].rps * 100 | round / 100) |" else " - |" end)
          else "" end)' "$RESULTS"
   echo
+  jq -r -s '"Other processes used at most \(map(.other_cpu_pct // 0) | max) % of the machine during a measured pass."' "$RESULTS"
   echo "Raw results: $RESULTS (server CPU us/request, RSS and latencies per pass)."
 } | tee "$OUT/bench-$STAMP.md"
