@@ -99,7 +99,7 @@ final class Cli {
 
     private static int serve(Config config) {
         // Jetty pads its queues to a cache line and asks JMX how wide a reference is; starting the
-        // platform MBean server for that cost about 50 ms and 130 classes of a one-core start.
+        // platform MBean server for that cost about 50 ms and 330 classes of a one-core start.
         // 16 references of 4 bytes (compressed oops, any heap under 32 GB) fill a 64-byte line.
         if (System.getProperty(JETTY_REFERENCES_PER_CACHE_LINE) == null) System.setProperty(JETTY_REFERENCES_PER_CACHE_LINE, "16");
         Logger log = LoggerFactory.getLogger("latchkey");
