@@ -11,7 +11,15 @@ public final class MutableClock extends Clock {
     private volatile Instant now;
 
     public MutableClock() {
-        this.now = Instant.now();
+        this(Instant.now());
+    }
+
+    public MutableClock(Instant start) {
+        this.now = start;
+    }
+
+    public void set(Instant instant) {
+        now = instant;
     }
 
     public void advance(Duration d) {

@@ -3,15 +3,13 @@ package latchkey.tokens;
 import io.jsonwebtoken.Jwts;
 import io.jsonwebtoken.security.Keys;
 import latchkey.http.ApiException;
+import latchkey.support.MutableClock;
 import latchkey.users.Role;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.Date;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -23,31 +21,7 @@ class VerifiedTokensTest {
     private static final byte[] SECRET = "test-secret-0123456789abcdef0123456789abcdef".getBytes(StandardCharsets.UTF_8);
     private static final Instant T0 = Instant.parse("2030-01-01T00:00:00Z");
 
-    /** A clock the test moves by hand. */
-    private static final class HandClock extends Clock {
-        private Instant now = T0;
-
-        void set(Instant instant) {
-            now = instant;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-    }
-
-    private final HandClock clock = new HandClock();
+    private final MutableClock clock = new MutableClock(T0);
     private final AccessTokens tokens = new AccessTokens(SECRET, "latchkey", Duration.ofMinutes(15), clock);
 
     @Test
