@@ -38,6 +38,6 @@ public final class JettyErrors extends ErrorHandler {
     }
 
     private static ByteBuffer body(int status) {
-        return ByteBuffer.wrap(Problems.toJson(Problem.of(Problems.fromStatus(status, null))).getBytes(StandardCharsets.UTF_8));
+        return ByteBuffer.wrap(Problems.toJson(Problem.of(Problems.fromStatus(status))).getBytes(StandardCharsets.UTF_8));
     }
 }

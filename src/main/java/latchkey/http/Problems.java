@@ -22,24 +22,23 @@ public final class Problems {
     }
 
     public static void install(JavalinConfig config) {
-        config.routes.exception(ApiException.class, (e, ctx) -> write(ctx, e));
-        config.routes.exception(HttpResponseException.class, Problems::handleUnexpected);
-        config.routes.exception(CompletionException.class, (e, ctx) -> handleUnexpected(e.getCause() != null ? e.getCause() : e, ctx));
-        config.routes.exception(Exception.class, Problems::handleUnexpected);
+        config.routes.exception(Exception.class, Problems::handle);
         // Statuses set without an exception (Javalin's 404 for unknown paths, 405s) get the same body.
         for (int status : new int[]{400, 404, 405, 413, 415, 500}) {
             config.routes.error(status, ctx -> {
-                if (!isProblem(ctx)) write(ctx, fromStatus(status, null));
+                if (!isProblem(ctx)) write(ctx, fromStatus(status));
             });
         }
     }
 
-    private static void handleUnexpected(Throwable e, Context ctx) {
+    private static void handle(Exception thrown, Context ctx) {
+        // A failed future (bcrypt work) arrives wrapped; what it wraps is the real error.
+        Throwable e = thrown instanceof CompletionException && thrown.getCause() != null ? thrown.getCause() : thrown;
         if (e instanceof ApiException api) {
             write(ctx, api);
         } else if (e instanceof HttpResponseException http) {
             if (http.getStatus() == 405) allow(ctx, http);
-            write(ctx, fromStatus(http.getStatus(), http.getMessage()));
+            write(ctx, fromStatus(http.getStatus()));
         } else {
             LOG.error("unexpected error on {} {} (request {})", ctx.method(), ctx.path(), RequestIds.of(ctx), e);
             write(ctx, ApiException.internalError());
@@ -76,7 +75,7 @@ public final class Problems {
     }
 
     /** The contract's error for an HTTP status that the framework chose. */
-    public static ApiException fromStatus(int status, String message) {
+    public static ApiException fromStatus(int status) {
         return switch (status) {
             case 400 -> ApiException.badRequest("The request could not be understood.");
             case 404 -> ApiException.notFound("There is nothing at this path.");
