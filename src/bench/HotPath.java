@@ -63,7 +63,7 @@ public final class HotPath {
             TokenResponse session = sessions.open(user, new ClientInfo("127.0.0.1", "bench"));
             String jwt = session.accessToken();
             AccessTokens.Claims claims = tokens.verify(jwt);
-            SessionDao dao = db.reader().onDemand(SessionDao.class);
+            
 
             // Distinct valid tokens, so that every verify below is a full parse and HMAC check.
             List<String> fresh = new ArrayList<>();
@@ -77,7 +77,7 @@ public final class HotPath {
             steps.put("JWT parse + HS256 verify (a token not seen before)", () -> tokens.verify(fresh.get(next[0]++ % fresh.size())).userId());
             steps.put("JWT, token verified before (exact-string cache)", () -> tokens.verify(jwt).userId());
             steps.put("session + user check, cached (AccessCache hit)", () -> sessions.liveAccess(claims.sessionId(), claims.userId()).get().user().id());
-            steps.put("session + user check from SQLite (a cache miss)", () -> dao.findAccess(claims.sessionId(), claims.userId()).get().user().id());
+            steps.put("session + user check from SQLite (a cache miss)", () -> db.read(SessionDao.class, dao -> dao.findAccess(claims.sessionId(), claims.userId())).get().user().id());
             steps.put("JSON of the user (Jackson, as ctx.json)", () -> json(user).length());
             steps.put("request id: UUID.randomUUID()", () -> UUID.randomUUID().toString().length());
             steps.put("request id: process bits + counter", () -> new UUID(processBits, counter.incrementAndGet()).toString().length());

@@ -137,7 +137,7 @@ class FuzzTest {
                 Api.Res me = api.get("/users/me", login.text("access_token"));
                 assertEquals(200, me.status(), why + "me: " + me);
                 assertEquals("after-fuzz@example.com", me.text("email"), why);
-                String integrity = ctx.db().reader().withHandle(h -> h.createQuery("PRAGMA integrity_check").mapTo(String.class).one());
+                String integrity = ctx.db().read(h -> h.createQuery("PRAGMA integrity_check").mapTo(String.class).one());
                 assertEquals("ok", integrity, why + "integrity_check");
                 String text = log.text();
                 assertTrue(!text.contains(MARKER), why + "a password or token the fuzzer sent is in the log");

@@ -62,7 +62,7 @@ class RaceTest {
             for (Api.Res r : results) {
                 if (r.status() != 201) assertProblem(r, 409, "email_taken");
             }
-            int rows = ctx.db().reader().withHandle(h -> h.createQuery("SELECT count(*) FROM users").mapTo(Integer.class).one());
+            int rows = ctx.db().read(h -> h.createQuery("SELECT count(*) FROM users").mapTo(Integer.class).one());
             assertEquals(1, rows);
             assertEquals(200, api.login("race@example.com", Harness.PASSWORD).status());
         });
@@ -83,7 +83,7 @@ class RaceTest {
                 ids.add(Api.Session.of(r).userId());
             }
             assertEquals(200, ids.size(), "distinct ids");
-            int rows = ctx.db().reader().withHandle(h -> h.createQuery("SELECT count(*) FROM users").mapTo(Integer.class).one());
+            int rows = ctx.db().read(h -> h.createQuery("SELECT count(*) FROM users").mapTo(Integer.class).one());
             assertEquals(200, rows);
         });
     }

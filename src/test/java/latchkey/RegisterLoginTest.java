@@ -49,7 +49,7 @@ class RegisterLoginTest {
             assertEquals(900, claims.get("exp").asLong() - claims.get("iat").asLong());
             assertEquals("HS256", Tokens.header(body.get("access_token").asText()).get("alg").asText());
 
-            String stored = ctx.db().reader().withHandle(h -> h.createQuery("SELECT password_hash FROM users WHERE id = ?")
+            String stored = ctx.db().read(h -> h.createQuery("SELECT password_hash FROM users WHERE id = ?")
                     .bind(0, id).mapTo(String.class).one());
             assertTrue(stored.startsWith("$2a$04$"), "bcrypt at the configured cost: " + stored);
         });
@@ -180,7 +180,7 @@ class RegisterLoginTest {
                     INSERT INTO users (email, password_hash, password_changed_at, created_at, updated_at)
                     VALUES ('old@example.com', ?, 0, 0, 0)""", cheap));
             assertEquals(200, api.login("old@example.com", PASSWORD).status());
-            String stored = ctx.db().reader().withHandle(h -> h.createQuery("SELECT password_hash FROM users WHERE email = 'old@example.com'")
+            String stored = ctx.db().read(h -> h.createQuery("SELECT password_hash FROM users WHERE email = 'old@example.com'")
                     .mapTo(String.class).one());
             assertTrue(stored.startsWith("$2a$05$"), stored);
             assertEquals(200, api.login("old@example.com", PASSWORD).status(), "the new hash is the same password");

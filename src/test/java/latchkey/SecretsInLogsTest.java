@@ -95,7 +95,7 @@ class SecretsInLogsTest {
                 assertEquals(400, c.call("POST", "/auth/login", "{\"password\":\"" + wrong + "\",", null).status());
                 assertEquals(404, c.call("GET", "/auth/nothing?password=" + wrong, null, null).status());
 
-                c.secrets.addAll(ctx.db().reader().withHandle(h -> h.createQuery("SELECT password_hash FROM users").mapTo(String.class).list()));
+                c.secrets.addAll(ctx.db().read(h -> h.createQuery("SELECT password_hash FROM users").mapTo(String.class).list()));
 
                 String text = awaitLines(log, c.sent.size());
                 for (String secret : c.secrets) {

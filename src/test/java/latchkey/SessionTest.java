@@ -36,7 +36,7 @@ class SessionTest {
             assertNotEquals(first.refreshToken(), second.refreshToken());
             assertEquals(200, api.get("/users/me", second.accessToken()).status());
             assertEquals(200, refresh(api, second.refreshToken()).status(), "the new refresh token works");
-            int stored = ctx.db().reader().withHandle(h -> h.createQuery("SELECT count(*) FROM refresh_tokens WHERE token_hash = ?")
+            int stored = ctx.db().read(h -> h.createQuery("SELECT count(*) FROM refresh_tokens WHERE token_hash = ?")
                     .bind(0, second.refreshToken().getBytes()).mapTo(Integer.class).one());
             assertEquals(0, stored, "refresh tokens are stored only as hashes");
         });
@@ -218,7 +218,7 @@ class SessionTest {
             assertEquals(401, api.get("/users/me", s.accessToken()).status());
             assertEquals(401, refresh(api, s.refreshToken()).status());
             assertEquals(401, api.login("a@example.com", PASSWORD).status());
-            int rows = ctx.db().reader().withHandle(h -> h.createQuery(
+            int rows = ctx.db().read(h -> h.createQuery(
                     "SELECT (SELECT count(*) FROM users) + (SELECT count(*) FROM sessions) + (SELECT count(*) FROM refresh_tokens)").mapTo(Integer.class).one());
             assertEquals(0, rows, "user, sessions and refresh tokens are gone");
             assertEquals(201, api.register("a@example.com", PASSWORD).status(), "the email is free again");
@@ -249,6 +249,6 @@ class SessionTest {
     }
 
     private static int count(Harness.Context ctx, String table) {
-        return ctx.db().reader().withHandle(h -> h.createQuery("SELECT count(*) FROM " + table).mapTo(Integer.class).one());
+        return ctx.db().read(h -> h.createQuery("SELECT count(*) FROM " + table).mapTo(Integer.class).one());
     }
 }

@@ -1,6 +1,7 @@
 package latchkey.db;
 
 import org.flywaydb.core.Flyway;
+import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.StatementContext;
 import org.jdbi.v3.core.statement.StatementExceptions;
@@ -13,28 +14,55 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.function.Function;
 
 /**
  * The SQLite database: migrated at open, then one writer connection and a few reader connections.
  * WAL lets readers run while the writer writes; the single writer serialises writes in the
  * application instead of leaving them to SQLite's busy-retry loop, which sleeps.
+ *
+ * <p>Each reader connection has one Jdbi handle for the life of the process, with the DAOs
+ * attached to it once and its prepared statements kept ({@link CachedStatements}): attaching a
+ * SqlObject DAO costs about 14 µs and preparing a statement about 12 µs, each as much as a
+ * lookup by key takes to run.
  */
 public final class Database implements AutoCloseable {
     private static final int READERS = 4;
     private static final int BUSY_TIMEOUT_MS = 5_000;
 
+    /** A reader connection's handle and the DAOs attached to it so far. Used by one thread at a time. */
+    private static final class Reader {
+        private final Handle handle;
+        private final Map<Class<?>, Object> daos = new HashMap<>();
+
+        Reader(Handle handle) {
+            this.handle = handle;
+        }
+
+        <D> D dao(Class<D> type) {
+            return type.cast(daos.computeIfAbsent(type, handle::attach));
+        }
+    }
+
     private final String url;
-    private final ConnectionPool readerPool;
+    private final List<Reader> allReaders;
+    /** Fair: under load, threads get a reader in the order they asked, none waits behind late-comers. */
+    private final BlockingQueue<Reader> idleReaders;
     private final ConnectionPool writerPool;
-    private final Jdbi reader;
     private final Jdbi writer;
 
-    private Database(String url, ConnectionPool readerPool, ConnectionPool writerPool) {
+    private Database(String url, List<Reader> readers, ConnectionPool writerPool) {
         this.url = url;
-        this.readerPool = readerPool;
+        this.allReaders = List.copyOf(readers);
+        this.idleReaders = new ArrayBlockingQueue<>(readers.size(), true, readers);
         this.writerPool = writerPool;
-        this.reader = configure(Jdbi.create(readerPool));
         this.writer = configure(Jdbi.create(writerPool));
     }
 
@@ -63,16 +91,19 @@ public final class Database implements AutoCloseable {
         migrate(url);
         try {
             ConnectionPool writers = new ConnectionPool(1, () -> connectionConfig().createConnection(url));
-            ConnectionPool readers = new ConnectionPool(READERS, () -> {
+            Jdbi readerJdbi = configure(Jdbi.create(() -> {
                 Connection c = connectionConfig().createConnection(url);
                 // A reader that tried to write would bypass the one-writer rule; SQLite refuses it instead.
                 try (Statement s = c.createStatement()) {
                     s.execute("PRAGMA query_only = 1");
                 }
                 return c;
-            });
+            }));
+            readerJdbi.setStatementBuilderFactory(connection -> new CachedStatements());
+            List<Reader> readers = new ArrayList<>();
+            for (int i = 0; i < READERS; i++) readers.add(new Reader(readerJdbi.open()));
             return new Database(url, readers, writers);
-        } catch (SQLException e) {
+        } catch (SQLException | RuntimeException e) {
             throw new IllegalStateException("can not open the database " + url + ": " + e.getMessage(), e);
         }
     }
@@ -112,9 +143,29 @@ public final class Database implements AutoCloseable {
         return url;
     }
 
-    /** Jdbi over the reader connections: for queries only. */
-    public Jdbi reader() {
-        return reader;
+    /** Runs a query through a DAO on one of the reader connections (waiting for one to be free). */
+    public <D, R> R read(Class<D> dao, Function<? super D, ? extends R> query) {
+        return withReader(reader -> query.apply(reader.dao(dao)));
+    }
+
+    /** Runs queries on one of the reader connections (waiting for one to be free). */
+    public <R> R read(Function<Handle, ? extends R> query) {
+        return withReader(reader -> query.apply(reader.handle));
+    }
+
+    private <R> R withReader(Function<Reader, ? extends R> work) {
+        Reader reader;
+        try {
+            reader = idleReaders.take();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for a database reader", e);
+        }
+        try {
+            return work.apply(reader);
+        } finally {
+            idleReaders.add(reader);
+        }
     }
 
     /** Jdbi over the one writer connection: every insert, update and delete goes here. */
@@ -124,7 +175,7 @@ public final class Database implements AutoCloseable {
 
     public boolean isReachable() {
         try {
-            return reader.withHandle(h -> h.createQuery("SELECT 1").mapTo(Integer.class).one()) == 1;
+            return read(h -> h.createQuery("SELECT 1").mapTo(Integer.class).one()) == 1;
         } catch (RuntimeException e) {
             return false;
         }
@@ -132,11 +183,19 @@ public final class Database implements AutoCloseable {
 
     @Override
     public void close() {
+        RuntimeException failure = null;
+        for (Reader reader : allReaders) {
+            try {
+                reader.handle.close();
+            } catch (RuntimeException e) {
+                if (failure == null) failure = e;
+            }
+        }
         try {
-            readerPool.close();
             writerPool.close();
         } catch (SQLException e) {
             throw new IllegalStateException("closing the database failed: " + e.getMessage(), e);
         }
+        if (failure != null) throw new IllegalStateException("closing the database failed: " + failure.getMessage(), failure);
     }
 }

@@ -1,29 +1,59 @@
 package latchkey.sessions;
 
+import latchkey.db.Columns;
+import latchkey.users.UserDao;
 import latchkey.users.UserRow;
-import org.jdbi.v3.core.mapper.Nested;
-import org.jdbi.v3.sqlobject.config.RegisterConstructorMapper;
+import org.jdbi.v3.core.mapper.RowMapper;
+import org.jdbi.v3.core.statement.StatementContext;
+import org.jdbi.v3.sqlobject.config.RegisterRowMapper;
 import org.jdbi.v3.sqlobject.customizer.Bind;
 import org.jdbi.v3.sqlobject.statement.GetGeneratedKeys;
 import org.jdbi.v3.sqlobject.statement.SqlQuery;
 import org.jdbi.v3.sqlobject.statement.SqlUpdate;
 
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.util.List;
 import java.util.Optional;
 
-@RegisterConstructorMapper(SessionDao.RefreshRow.class)
-@RegisterConstructorMapper(SessionDao.AccessRow.class)
-@RegisterConstructorMapper(SessionDao.SessionRow.class)
+/** Rows are mapped by hand, for the reason given in {@link UserDao}. */
+@RegisterRowMapper(SessionDao.RefreshRowMapper.class)
+@RegisterRowMapper(SessionDao.AccessRowMapper.class)
+@RegisterRowMapper(SessionDao.SessionRowMapper.class)
 public interface SessionDao {
     /** A refresh token with the state of its session. */
     record RefreshRow(long sessionId, long userId, long expiresAt, Long spentAt, Long sessionRevokedAt, long sessionExpiresAt) {
     }
 
     /** A session with its user: everything the check of an access token needs, in one lookup. */
-    record AccessRow(long sessionExpiresAt, Long sessionRevokedAt, @Nested UserRow user) {
+    record AccessRow(long sessionExpiresAt, Long sessionRevokedAt, UserRow user) {
     }
 
     record SessionRow(long id, long createdAt, long lastUsedAt, String userAgent, String ip) {
+    }
+
+    final class RefreshRowMapper implements RowMapper<RefreshRow> {
+        @Override
+        public RefreshRow map(ResultSet rs, StatementContext ctx) throws SQLException {
+            return new RefreshRow(rs.getLong("session_id"), rs.getLong("user_id"), rs.getLong("expires_at"),
+                    Columns.nullableLong(rs, "spent_at"), Columns.nullableLong(rs, "session_revoked_at"), rs.getLong("session_expires_at"));
+        }
+    }
+
+    final class AccessRowMapper implements RowMapper<AccessRow> {
+        @Override
+        public AccessRow map(ResultSet rs, StatementContext ctx) throws SQLException {
+            return new AccessRow(rs.getLong("session_expires_at"), Columns.nullableLong(rs, "session_revoked_at"),
+                    UserDao.UserRowMapper.read(rs));
+        }
+    }
+
+    final class SessionRowMapper implements RowMapper<SessionRow> {
+        @Override
+        public SessionRow map(ResultSet rs, StatementContext ctx) throws SQLException {
+            return new SessionRow(rs.getLong("id"), rs.getLong("created_at"), rs.getLong("last_used_at"),
+                    rs.getString("user_agent"), rs.getString("ip"));
+        }
     }
 
     @SqlUpdate("""

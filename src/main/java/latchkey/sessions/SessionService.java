@@ -32,8 +32,6 @@ public final class SessionService {
     }
 
     private final Database db;
-    private final SessionDao reads;
-    private final UserDao users;
     private final AccessTokens accessTokens;
     private final AccessCache cache;
     private final Duration refreshTtl;
@@ -42,8 +40,6 @@ public final class SessionService {
 
     public SessionService(Database db, AccessTokens accessTokens, AccessCache cache, Duration refreshTtl, Duration reuseGrace, Clock clock) {
         this.db = db;
-        this.reads = db.reader().onDemand(SessionDao.class);
-        this.users = db.reader().onDemand(UserDao.class);
         this.accessTokens = accessTokens;
         this.cache = cache;
         this.refreshTtl = refreshTtl;
@@ -97,7 +93,7 @@ public final class SessionService {
             case INVALID -> throw ApiException.invalidToken("The refresh token is unknown, expired or revoked.");
             case ROTATED -> cache.forget(rotation.sessionId());
         }
-        UserRow user = users.findById(rotation.userId())
+        UserRow user = db.read(UserDao.class, dao -> dao.findById(rotation.userId()))
                 .filter(u -> !u.disabled())
                 .orElseThrow(() -> ApiException.invalidToken("The account of this session is disabled or gone."));
         return tokens(user, rotation.sessionId(), next);
@@ -105,7 +101,7 @@ public final class SessionService {
 
     /** Ends the session of a refresh token; unknown and spent tokens are fine (logout is idempotent). */
     public void logout(String refreshToken) {
-        reads.findRefreshToken(RefreshTokens.hash(refreshToken)).ifPresent(row -> {
+        db.read(SessionDao.class, dao -> dao.findRefreshToken(RefreshTokens.hash(refreshToken))).ifPresent(row -> {
             db.writer().useExtension(SessionDao.class, dao -> dao.revoke(row.sessionId(), clock.millis()));
             cache.invalidate();
         });
@@ -124,7 +120,7 @@ public final class SessionService {
     }
 
     public List<SessionView> list(long userId, long currentSessionId) {
-        return reads.listLive(userId, clock.millis()).stream()
+        return db.read(SessionDao.class, dao -> dao.listLive(userId, clock.millis())).stream()
                 .map(s -> new SessionView(s.id(), Instant.ofEpochMilli(s.createdAt()), Instant.ofEpochMilli(s.lastUsedAt()),
                         s.userAgent(), s.ip(), s.id() == currentSessionId))
                 .toList();
@@ -148,7 +144,7 @@ public final class SessionService {
      */
     public Optional<SessionDao.AccessRow> liveAccess(long sessionId, long userId) {
         long now = clock.millis();
-        return cache.get(sessionId, () -> reads.findAccess(sessionId, userId))
+        return cache.get(sessionId, () -> db.read(SessionDao.class, dao -> dao.findAccess(sessionId, userId)))
                 .filter(row -> row.user().id() == userId && row.sessionRevokedAt() == null && row.sessionExpiresAt() > now);
     }
 

@@ -1,19 +1,50 @@
 package latchkey.users;
 
-import org.jdbi.v3.sqlobject.config.RegisterConstructorMapper;
+import org.jdbi.v3.core.mapper.RowMapper;
+import org.jdbi.v3.core.statement.StatementContext;
+import org.jdbi.v3.sqlobject.config.RegisterRowMapper;
 import org.jdbi.v3.sqlobject.customizer.Bind;
 import org.jdbi.v3.sqlobject.customizer.BindMethods;
 import org.jdbi.v3.sqlobject.statement.GetGeneratedKeys;
 import org.jdbi.v3.sqlobject.statement.SqlQuery;
 import org.jdbi.v3.sqlobject.statement.SqlUpdate;
 
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.util.List;
 import java.util.Optional;
 
-@RegisterConstructorMapper(UserRow.class)
-@RegisterConstructorMapper(PublicProfile.class)
+@RegisterRowMapper(UserDao.UserRowMapper.class)
+@RegisterRowMapper(UserDao.ProfileMapper.class)
 public interface UserDao {
     String USER_COLUMNS = "id, email, username, name, password_hash, role, disabled, password_changed_at, created_at, updated_at";
+
+    /*
+     * Rows are mapped by hand: Jdbi's ConstructorMapper matches columns to record components by
+     * reflection on every query, which cost more (up to 20 µs) than the query itself.
+     */
+
+    /** Maps {@link #USER_COLUMNS} to a {@link UserRow}. */
+    final class UserRowMapper implements RowMapper<UserRow> {
+        @Override
+        public UserRow map(ResultSet rs, StatementContext ctx) throws SQLException {
+            return read(rs);
+        }
+
+        public static UserRow read(ResultSet rs) throws SQLException {
+            return new UserRow(rs.getLong("id"), rs.getString("email"), rs.getString("username"), rs.getString("name"),
+                    rs.getString("password_hash"), rs.getString("role"), rs.getBoolean("disabled"),
+                    rs.getLong("password_changed_at"), rs.getLong("created_at"), rs.getLong("updated_at"));
+        }
+    }
+
+    /** Maps {@code id, username, name} to a {@link PublicProfile}. */
+    final class ProfileMapper implements RowMapper<PublicProfile> {
+        @Override
+        public PublicProfile map(ResultSet rs, StatementContext ctx) throws SQLException {
+            return new PublicProfile(rs.getLong("id"), rs.getString("username"), rs.getString("name"));
+        }
+    }
 
     /** The new user's fields; {@code *Key} are the lower-cased lookup forms. */
     record NewUser(String email, String username, String usernameKey, String name, String nameKey,
@@ -71,13 +102,14 @@ public interface UserDao {
     List<PublicProfile> searchProfiles(@Bind("lo") String lo, @Bind("hi") String hi, @Bind("after") long after, @Bind("limit") int limit);
 
     /**
-     * How many usernames and names fall in [lo, hi), counting at most {@code cap} of each: tells
+     * How many usernames and names fall in [lo, hi), counting at most {@code cap}: tells
      * {@link #searchProfiles} (few matches) from {@link #scanProfiles} (many), without reading more
-     * than {@code 2 * cap} index entries.
+     * than {@code cap} index entries in all (the LIMIT stops the compound as a whole).
      */
     @SqlQuery("""
-            SELECT (SELECT count(*) FROM (SELECT 1 FROM users WHERE username_key >= :lo AND username_key < :hi LIMIT :cap))
-                 + (SELECT count(*) FROM (SELECT 1 FROM users WHERE name_key >= :lo AND name_key < :hi LIMIT :cap))""")
+            SELECT count(*) FROM (SELECT 1 FROM users WHERE username_key >= :lo AND username_key < :hi
+                                  UNION ALL SELECT 1 FROM users WHERE name_key >= :lo AND name_key < :hi
+                                  LIMIT :cap)""")
     int countPrefixMatches(@Bind("lo") String lo, @Bind("hi") String hi, @Bind("cap") int cap);
 
     /**

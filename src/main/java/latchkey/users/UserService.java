@@ -25,13 +25,11 @@ public final class UserService {
     static final int BROAD_PREFIX = 2_000;
 
     private final Database db;
-    private final UserDao reads;
     private final AccessCache cache;
     private final Clock clock;
 
     public UserService(Database db, AccessCache cache, Clock clock) {
         this.db = db;
-        this.reads = db.reader().onDemand(UserDao.class);
         this.cache = cache;
         this.clock = clock;
     }
@@ -41,22 +39,24 @@ public final class UserService {
         UserDao.NewUser user = new UserDao.NewUser(email, username, UserFields.key(username), name, UserFields.key(name),
                 passwordHash, clock.millis());
         long id = write(() -> db.writer().withExtension(UserDao.class, dao -> dao.insert(user)));
-        return reads.findById(id).orElseThrow();
+        return db.read(UserDao.class, dao -> dao.findById(id)).orElseThrow();
     }
 
     /** Refuses early, before any password hashing, when the email or username is already taken. */
     public void requireAvailable(String email, String username) {
-        if (reads.findByEmail(email).isPresent()) throw ApiException.emailTaken();
-        if (username != null && reads.findByUsernameKey(UserFields.key(username)).isPresent()) throw ApiException.usernameTaken();
+        if (db.read(UserDao.class, dao -> dao.findByEmail(email)).isPresent()) throw ApiException.emailTaken();
+        if (username != null && db.read(UserDao.class, dao -> dao.findByUsernameKey(UserFields.key(username))).isPresent()) {
+            throw ApiException.usernameTaken();
+        }
     }
 
     /** The account a login names: by email (case-insensitive) or by username (case-insensitive). */
     public Optional<UserRow> findForLogin(String email, String username) {
-        return email != null ? reads.findByEmail(email) : reads.findByUsernameKey(UserFields.key(username));
+        return db.read(UserDao.class, dao -> email != null ? dao.findByEmail(email) : dao.findByUsernameKey(UserFields.key(username)));
     }
 
     public Optional<UserRow> findByEmail(String email) {
-        return reads.findByEmail(UserFields.key(email));
+        return db.read(UserDao.class, dao -> dao.findByEmail(UserFields.key(email)));
     }
 
     /**
@@ -99,7 +99,7 @@ public final class UserService {
     }
 
     public PublicProfile profile(long id) {
-        return reads.findProfile(id).orElseThrow(() -> ApiException.notFound("There is no user with this id."));
+        return db.read(UserDao.class, dao -> dao.findProfile(id)).orElseThrow(() -> ApiException.notFound("There is no user with this id."));
     }
 
     /**
@@ -109,21 +109,20 @@ public final class UserService {
      * index entries or rows, whatever the number of users, as long as matches are spread over the ids.
      */
     public Page.Result<PublicProfile> search(Page page) {
-        List<PublicProfile> rows;
-        if (page.q() == null) {
-            rows = reads.listProfiles(page.after(), page.fetchSize());
-        } else if (reads.countPrefixMatches(page.q(), page.upperBound(), BROAD_PREFIX) < BROAD_PREFIX) {
-            rows = reads.searchProfiles(page.q(), page.upperBound(), page.after(), page.fetchSize());
-        } else {
-            rows = reads.scanProfiles(page.q(), page.upperBound(), page.after(), page.fetchSize());
-        }
+        List<PublicProfile> rows = db.read(UserDao.class, dao -> {
+            if (page.q() == null) return dao.listProfiles(page.after(), page.fetchSize());
+            if (dao.countPrefixMatches(page.q(), page.upperBound(), BROAD_PREFIX) < BROAD_PREFIX) {
+                return dao.searchProfiles(page.q(), page.upperBound(), page.after(), page.fetchSize());
+            }
+            return dao.scanProfiles(page.q(), page.upperBound(), page.after(), page.fetchSize());
+        });
         return page.result(rows, PublicProfile::id);
     }
 
     public Page.Result<AdminUser> searchAll(Page page) {
-        var rows = page.q() == null
-                ? reads.listUsers(page.after(), page.fetchSize())
-                : reads.searchUsers(page.q(), page.upperBound(), page.after(), page.fetchSize());
+        List<UserRow> rows = db.read(UserDao.class, dao -> page.q() == null
+                ? dao.listUsers(page.after(), page.fetchSize())
+                : dao.searchUsers(page.q(), page.upperBound(), page.after(), page.fetchSize()));
         return page.result(rows.stream().map(AdminUser::of).toList(), AdminUser::id);
     }
 
@@ -145,7 +144,7 @@ public final class UserService {
         });
         cache.invalidate();
         if (!found) throw ApiException.notFound("There is no user with this id.");
-        return AdminUser.of(reads.findById(userId).orElseThrow());
+        return AdminUser.of(db.read(UserDao.class, dao -> dao.findById(userId)).orElseThrow());
     }
 
     public void adminDelete(long adminId, long userId) {
