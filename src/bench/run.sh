@@ -8,6 +8,8 @@
 #   SIZES=1000 SCENARIOS="me login" src/bench/run.sh
 #
 # Scenarios (each: a discarded warm-up pass of WARMUP, then one measured pass of DURATION):
+#   ceiling   before the servers: one-core bcrypt verify and hash per second at BCRYPT_COST on
+#             SERVER_CPU (src/bench/BcryptCeiling.java), the ceiling for login and register
 #   me        GET /users/me, one token, CONNS connections         (the hot path)
 #   me-many   GET /users/me, 1,000 tokens of sessions spread over all N users
 #   login     POST /auth/login as random seeded users, LOGIN_CONNS connections (bcrypt verify)
@@ -15,11 +17,14 @@
 #   refresh   POST /auth/refresh, every refresh token used once (rotation, one commit each)
 #   search    GET /users?q=<prefix>, prefixes matching ~12 % of users down to none
 #   search-c1 the same from one connection: the latency of a search itself, without queueing
+#   search-paced the same from CONNS connections that each pause PACE_MS between requests:
+#             latency at a steady rate below what one core can serve (about half of it)
 #   flood     GET /users/me (CONNS) while 32 clients hammer POST /auth/login
 #   conns     GET /users/me at 16, 64 and 256 connections
-# Env (defaults): SIZES="1000 1000000" SCENARIOS="me me-many login register refresh search flood conns"
-#   WARMUP=20s DURATION=10s CONNS=16 LOGIN_CONNS=4 FLOOD_CONNS=32 SERVER_CPU=0 WRK_CPU=1 PORT=18181
-#   BCRYPT_COST=10 JAVA_OPTS= (JVM flags for the server) OUT=target/bench JAR=target/latchkey.jar
+# Env (defaults): SIZES="1000 1000000"
+#   SCENARIOS="ceiling me me-many login register refresh search search-c1 search-paced flood conns"
+#   WARMUP=20s DURATION=10s CONNS=16 LOGIN_CONNS=4 FLOOD_CONNS=32 PACE_MS=6 SERVER_CPU=0 WRK_CPU=1 PORT=18181
+#   BCRYPT_COST=10 BCRYPT_SECONDS=8 BCRYPT_PASSES=3 JAVA_OPTS= (JVM flags for the server) OUT=target/bench JAR=target/latchkey.jar
 # Needs: java 17+, wrk, curl, jq, taskset (util-linux). wrk: `apt-get install -y wrk` (Debian,
 # Ubuntu), `brew install wrk` (macOS), or build https://github.com/wg/wrk with `make`.
 set -euo pipefail
@@ -28,12 +33,13 @@ ROOT=$(cd "$HERE/../.." && pwd)
 cd "$ROOT"
 
 SIZES=${SIZES:-1000 1000000}
-SCENARIOS=${SCENARIOS:-me me-many login register refresh search flood conns}
+SCENARIOS=${SCENARIOS:-ceiling me me-many login register refresh search search-c1 search-paced flood conns}
 WARMUP=${WARMUP:-20s}
 DURATION=${DURATION:-10s}
 CONNS=${CONNS:-16}
 LOGIN_CONNS=${LOGIN_CONNS:-4}
 FLOOD_CONNS=${FLOOD_CONNS:-32}
+PACE_MS=${PACE_MS:-6}
 SERVER_CPU=${SERVER_CPU:-0}
 WRK_CPU=${WRK_CPU:-1}
 PORT=${PORT:-18181}
@@ -117,6 +123,12 @@ record() { # SIZE NAME CONNS "k=v ..." CPU_TICKS
   jq -r '"    \(.rps | floor) req/s  p50 \(.p50_ms) ms  p99 \(.p99_ms) ms  errors \(.non2xx + .err_connect + .err_read + .err_write + .err_timeout)  server CPU \(.server_cpu_us_per_req // 0 | floor) us/req  other processes \(.other_cpu_pct // "-") %"' <<<"$(tail -1 "$RESULTS")" >&2
 }
 
+CEILING="$OUT/bcrypt-$STAMP.txt"
+if [[ " $SCENARIOS " == *" ceiling "* ]]; then
+  echo "== bcrypt ceiling: cost $BCRYPT_COST, one thread on CPU $SERVER_CPU" >&2
+  "${pin_server[@]}" java -cp "$JAR" "$HERE/BcryptCeiling.java" "$BCRYPT_COST" "${BCRYPT_SECONDS:-8}" "${BCRYPT_PASSES:-3}" | tee "$CEILING" >&2
+fi
+
 for size in $SIZES; do
   db="$OUT/db-$size"
   rm -rf "$db" && mkdir -p "$db"
@@ -140,6 +152,8 @@ for size in $SIZES; do
     case $scenario in
       me|me-many|search) measure "$size" "$scenario" "$scenario" "$CONNS" ;;
       search-c1) measure "$size" search-c1 search 1 ;;
+      search-paced) BENCH_DELAY_MS=$PACE_MS measure "$size" search-paced search "$CONNS" ;;
+      ceiling) ;;
       login|register) measure "$size" "$scenario" "$scenario" "$LOGIN_CONNS" ;;
       refresh)
         # Tokens are spent as they are used: the warm-up takes the first half, the pass the rest.
@@ -183,6 +197,15 @@ sizes=($SIZES)
       + (if ($sizes | length) > 1 then
            (if $by[0] != null and $by[-1] != null and $by[0].rps > 0 then " \($by[-1].rps / $by[0].rps * 100 | round / 100) |" else " - |" end)
          else "" end)' "$RESULTS"
+  if [[ -s $CEILING ]]; then
+    verify=$(awk '/op=verify/{for (i = 1; i <= NF; i++) if ($i ~ /^per_s=/) print substr($i, 7)}' "$CEILING")
+    hash=$(awk '/op=hash/{for (i = 1; i <= NF; i++) if ($i ~ /^per_s=/) print substr($i, 7)}' "$CEILING")
+    echo
+    echo "bcrypt ceiling in this run (one core, cost $BCRYPT_COST): verify $verify/s, hash $hash/s."
+    jq -r -s --argjson v "$verify" --argjson h "$hash" '
+      .[] | select(.scenario == "login" or .scenario == "register")
+      | "\(.scenario) with \(.size) users: \(.rps * 100 | round / 100)/s = \(.rps / (if .scenario == "login" then $v else $h end) * 100 | round / 100)x the \(if .scenario == "login" then "verify" else "hash" end) ceiling"' "$RESULTS"
+  fi
   echo
   jq -r -s '"Other processes used at most \(map(.other_cpu_pct // 0) | max) % of the machine during a measured pass."' "$RESULTS"
   echo "Raw results: $RESULTS (server CPU us/request, RSS and latencies per pass)."
