@@ -7,7 +7,7 @@ import latchkey.sessions.SessionDao;
 import latchkey.sessions.SessionService;
 import latchkey.tokens.AccessTokens;
 import latchkey.tokens.TokenResponse;
-import latchkey.users.Role;
+import latchkey.identity.Role;
 import latchkey.users.UserRow;
 import latchkey.users.UserService;
 import org.slf4j.Logger;

@@ -3,10 +3,12 @@ package latchkey.auth;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
 import latchkey.http.ApiException;
+import latchkey.identity.Principal;
+import latchkey.identity.Role;
 import latchkey.sessions.SessionDao;
 import latchkey.sessions.SessionService;
 import latchkey.tokens.AccessTokens;
-import latchkey.users.Role;
+import latchkey.users.CurrentUser;
 import latchkey.users.UserRow;
 
 import java.util.Set;
@@ -32,14 +34,18 @@ public final class AccessFilter implements Handler {
     public void handle(Context ctx) {
         Set<?> roles = ctx.routeRoles();
         if (roles.contains(Access.PUBLIC)) return;
-        Principal principal = authenticate(ctx.header("Authorization"));
-        if (roles.contains(Access.ADMIN) && principal.role() != Role.ADMIN) {
+        Caller caller = authenticate(ctx.header("Authorization"));
+        if (roles.contains(Access.ADMIN) && !caller.principal().isSiteAdmin()) {
             throw ApiException.forbidden("This route is for administrators.");
         }
-        principal.attachTo(ctx);
+        caller.principal().attachTo(ctx);
+        CurrentUser.attach(ctx, caller.user());
     }
 
-    private Principal authenticate(String authorization) {
+    private record Caller(Principal principal, UserRow user) {
+    }
+
+    private Caller authenticate(String authorization) {
         if (authorization == null || authorization.isBlank()) {
             throw ApiException.missingToken();
         }
@@ -56,6 +62,6 @@ public final class AccessFilter implements Handler {
             throw ApiException.invalidToken("The password was changed after this token was issued.");
         }
         Role role = claims.role() == Role.ADMIN && user.roleValue() == Role.ADMIN ? Role.ADMIN : Role.USER;
-        return new Principal(user.id(), claims.sessionId(), role, user);
+        return new Caller(new Principal(user.id(), claims.sessionId(), role), user);
     }
 }

@@ -1,9 +1,12 @@
 package latchkey.auth;
 
 import io.javalin.http.Context;
+import latchkey.identity.Principal;
 import latchkey.http.RequestBody;
 import latchkey.sessions.SessionService;
 import latchkey.tokens.TokenResponse;
+import latchkey.users.CurrentUser;
+import latchkey.users.UserRow;
 
 /** The credential routes: /auth/*, POST /users/me/password and DELETE /users/me. */
 public final class AuthHandlers {
@@ -49,13 +52,13 @@ public final class AuthHandlers {
 
     public void changePassword(Context ctx) {
         AuthRequests.ChangePassword request = AuthRequests.ChangePassword.from(RequestBody.read(ctx));
-        Principal caller = Principal.of(ctx);
+        UserRow caller = CurrentUser.of(ctx);
         ctx.future(() -> auth.changePassword(caller, request).thenRun(() -> ctx.status(204)));
     }
 
     public void deleteAccount(Context ctx) {
         AuthRequests.DeleteAccount request = AuthRequests.DeleteAccount.from(RequestBody.read(ctx));
-        Principal caller = Principal.of(ctx);
+        UserRow caller = CurrentUser.of(ctx);
         ctx.future(() -> auth.deleteAccount(caller, request).thenRun(() -> ctx.status(204)));
     }
 

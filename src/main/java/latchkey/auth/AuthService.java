@@ -55,19 +55,19 @@ public final class AuthService {
     }
 
     /** A wrong current password is a field error (400), not a 401: the session itself is fine. */
-    public CompletableFuture<Void> changePassword(Principal caller, AuthRequests.ChangePassword r) {
-        return passwords.check(r.currentPassword(), caller.user().passwordHash())
+    public CompletableFuture<Void> changePassword(UserRow caller, AuthRequests.ChangePassword r) {
+        return passwords.check(r.currentPassword(), caller.passwordHash())
                 .thenCompose(check -> {
                     if (!check.matches()) throw wrongPassword("current_password");
                     return passwords.hash(r.newPassword());
                 })
-                .thenAccept(hash -> users.changePassword(caller.userId(), hash));
+                .thenAccept(hash -> users.changePassword(caller.id(), hash));
     }
 
-    public CompletableFuture<Void> deleteAccount(Principal caller, AuthRequests.DeleteAccount r) {
-        return passwords.check(r.password(), caller.user().passwordHash()).thenAccept(check -> {
+    public CompletableFuture<Void> deleteAccount(UserRow caller, AuthRequests.DeleteAccount r) {
+        return passwords.check(r.password(), caller.passwordHash()).thenAccept(check -> {
             if (!check.matches()) throw wrongPassword("password");
-            users.delete(caller.userId());
+            users.delete(caller.id());
         });
     }
 

@@ -1,7 +1,7 @@
 package latchkey.sessions;
 
 import io.javalin.http.Context;
-import latchkey.auth.Principal;
+import latchkey.identity.Principal;
 import latchkey.http.PathIds;
 
 import java.util.List;

@@ -7,7 +7,7 @@ import io.jsonwebtoken.Jwts;
 import io.jsonwebtoken.UnsupportedJwtException;
 import io.jsonwebtoken.security.Keys;
 import latchkey.http.ApiException;
-import latchkey.users.Role;
+import latchkey.identity.Role;
 
 import javax.crypto.SecretKey;
 import java.time.Clock;

@@ -1,7 +1,8 @@
 package latchkey.users;
 
+import latchkey.identity.Role;
 import io.javalin.http.Context;
-import latchkey.auth.Principal;
+import latchkey.identity.Principal;
 import latchkey.http.RequestBody;
 
 /** The administrator routes under /admin. */

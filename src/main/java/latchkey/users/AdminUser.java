@@ -1,5 +1,6 @@
 package latchkey.users;
 
+import latchkey.identity.Role;
 import java.time.Instant;
 
 /** A user as an administrator sees it: with {@code disabled}. */

@@ -1,5 +1,6 @@
 package latchkey.users;
 
+import latchkey.identity.Role;
 import java.time.Instant;
 
 /** A user as the API shows it to that user (or an admin). No hash, ever. */

@@ -1,7 +1,7 @@
 package latchkey.users;
 
 import io.javalin.http.Context;
-import latchkey.auth.Principal;
+import latchkey.identity.Principal;
 import latchkey.http.PathIds;
 import latchkey.http.RequestBody;
 
@@ -14,7 +14,7 @@ public final class UserHandlers {
     }
 
     public void me(Context ctx) {
-        ctx.json(Principal.of(ctx).user().view());
+        ctx.json(CurrentUser.of(ctx).view());
     }
 
     /** Only username and name can change here; id, role, email and the rest are ignored when sent. */

@@ -1,5 +1,7 @@
 package latchkey.users;
 
+import latchkey.identity.Role;
+
 /** A row of {@code users}. It holds the password hash, so it never leaves the service layer as is. */
 public record UserRow(
         long id,

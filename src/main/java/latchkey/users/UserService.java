@@ -1,5 +1,6 @@
 package latchkey.users;
 
+import latchkey.identity.Role;
 import latchkey.db.Constraints;
 import latchkey.db.Database;
 import latchkey.http.ApiException;

@@ -4,7 +4,7 @@ import io.jsonwebtoken.Jwts;
 import io.jsonwebtoken.security.Keys;
 import latchkey.http.ApiException;
 import latchkey.support.MutableClock;
-import latchkey.users.Role;
+import latchkey.identity.Role;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;

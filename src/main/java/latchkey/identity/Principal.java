@@ -1,14 +1,13 @@
-package latchkey.auth;
+package latchkey.identity;
 
 import io.javalin.http.Context;
-import latchkey.users.Role;
-import latchkey.users.UserRow;
 
 /**
- * The caller of a protected route, set by {@link AccessFilter}. {@code role} is the lower of the
+ * The caller of a protected route, set by the access filter before any handler runs. Every
+ * feature reads it; it depends on nothing but Javalin's context. {@code role} is the lower of the
  * token's role and the user's current one: a promotion needs a new token, a demotion is at once.
  */
-public record Principal(long userId, long sessionId, Role role, UserRow user) {
+public record Principal(long userId, long sessionId, Role role) {
     private static final String ATTRIBUTE = "latchkey.principal";
 
     public static Principal of(Context ctx) {
@@ -17,7 +16,11 @@ public record Principal(long userId, long sessionId, Role role, UserRow user) {
         return principal;
     }
 
-    void attachTo(Context ctx) {
+    public boolean isSiteAdmin() {
+        return role == Role.ADMIN;
+    }
+
+    public void attachTo(Context ctx) {
         ctx.attribute(ATTRIBUTE, this);
         ctx.attribute("user-id", userId);
     }

@@ -1,4 +1,4 @@
-package latchkey.users;
+package latchkey.identity;
 
 import com.fasterxml.jackson.annotation.JsonValue;
 
