@@ -58,7 +58,7 @@ public final class HotPath {
             AccessCache cache = new AccessCache();
             AccessTokens tokens = new AccessTokens(SECRET.getBytes(StandardCharsets.UTF_8), "latchkey", Duration.ofMinutes(15), clock);
             SessionService sessions = new SessionService(db, tokens, cache, Duration.ofDays(30), Duration.ofSeconds(10), clock);
-            UserService users = new UserService(db, cache, clock);
+            UserService users = new UserService(db, cache, List.of(), clock);
             UserRow user = users.create("hot@example.com", "hotpath", "Hot Path", "$2a$10$notarealhashnotarealhashnotarealhashnotarealhashnotar");
             TokenResponse session = sessions.open(user, new ClientInfo("127.0.0.1", "bench"));
             String jwt = session.accessToken();

@@ -12,6 +12,7 @@ import org.slf4j.LoggerFactory;
 
 import java.io.PrintStream;
 import java.time.Clock;
+import java.util.List;
 
 /** The command line: {@code serve} (the default), {@code grant-admin EMAIL}, {@code migrate}, {@code --help}, {@code --version}. */
 final class Cli {
@@ -82,7 +83,7 @@ final class Cli {
 
     private static int grantAdmin(Config config, String email, PrintStream out, PrintStream err) {
         try (Database db = Database.open(config.dbUrl())) {
-            if (!new UserService(db, new AccessCache(), Clock.systemUTC()).grantAdmin(email)) {
+            if (!new UserService(db, new AccessCache(), List.of(), Clock.systemUTC()).grantAdmin(email)) {
                 err.println("latchkey: no user with email " + email);
                 return FAILED;
             }

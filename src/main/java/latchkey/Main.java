@@ -11,6 +11,7 @@ import latchkey.config.Config;
 import latchkey.db.Database;
 import latchkey.docs.DocsPage;
 import latchkey.docs.OpenApiDocument;
+import latchkey.events.EventBus;
 import latchkey.http.ClientAddress;
 import latchkey.http.Cors;
 import latchkey.http.HealthHandler;
@@ -21,6 +22,10 @@ import latchkey.http.RequestBody;
 import latchkey.http.RequestIds;
 import latchkey.http.RequestLog;
 import latchkey.http.Responses;
+import latchkey.messages.MessageHandlers;
+import latchkey.messages.MessageService;
+import latchkey.rooms.RoomHandlers;
+import latchkey.rooms.RoomService;
 import latchkey.sessions.AccessCache;
 import latchkey.sessions.Housekeeping;
 import latchkey.sessions.SessionHandlers;
@@ -34,12 +39,14 @@ import org.eclipse.jetty.server.handler.GracefulHandler;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 
 import static io.javalin.apibuilder.ApiBuilder.delete;
 import static io.javalin.apibuilder.ApiBuilder.get;
 import static io.javalin.apibuilder.ApiBuilder.patch;
 import static io.javalin.apibuilder.ApiBuilder.path;
 import static io.javalin.apibuilder.ApiBuilder.post;
+import static io.javalin.apibuilder.ApiBuilder.put;
 import static latchkey.auth.Access.ADMIN;
 import static latchkey.auth.Access.PUBLIC;
 import static latchkey.auth.Access.USER;
@@ -66,11 +73,20 @@ public final class Main {
 
     /** Builds the server over an open database, without starting it. */
     public static Javalin app(Config config, Database db, JwtSecret secret, Clock clock) {
+        return app(config, db, secret, clock, new EventBus());
+    }
+
+    /** The same, publishing to {@code events}: tests listen there to what the features announce. */
+    public static Javalin app(Config config, Database db, JwtSecret secret, Clock clock, EventBus events) {
         AccessCache accessCache = new AccessCache();
         AccessTokens accessTokens = new AccessTokens(secret.bytes(), config.jwtIssuer(), config.accessTtl(), clock);
         Passwords passwords = new Passwords(config.bcryptCost(), config.hashingThreads(), config.bcryptMaxQueue());
         SessionService sessionService = new SessionService(db, accessTokens, accessCache, config.refreshTtl(), config.refreshReuseGrace(), clock);
-        UserService userService = new UserService(db, accessCache, clock);
+        RoomService roomService = new RoomService(db, events, config.chatMaxRoomMembers(), clock);
+        MessageService messageService = new MessageService(db, roomService, events,
+                config.rateLimitEnabled() ? MessageService.sendLimit(config.chatMessagesPerMinute(), clock) : null, clock);
+        // Messages first: their tombstones take numbers in rooms that the account's leaving may delete.
+        UserService userService = new UserService(db, accessCache, List.of(messageService, roomService), clock);
         AuthService authService = new AuthService(userService, sessionService, passwords, new AbuseLimits(config, clock));
 
         HealthHandler health = new HealthHandler(db);
@@ -78,6 +94,8 @@ public final class Main {
         UserHandlers users = new UserHandlers(userService);
         SessionHandlers sessions = new SessionHandlers(sessionService);
         AdminHandlers admin = new AdminHandlers(userService);
+        RoomHandlers rooms = new RoomHandlers(roomService, config.chatMaxRoomMembers());
+        MessageHandlers messages = new MessageHandlers(messageService, config.chatMaxMessageChars());
         AccessFilter accessFilter = new AccessFilter(accessTokens, sessionService);
         Cors cors = new Cors(config.corsOrigins());
         OpenApiDocument openApi = OpenApiDocument.load();
@@ -147,6 +165,26 @@ public final class Main {
                     get(admin::list, ADMIN);
                     patch("/{id}", admin::update, ADMIN);
                     delete("/{id}", admin::delete, ADMIN);
+                });
+                path("/rooms", () -> {
+                    get(rooms::list, USER);
+                    post(rooms::create, USER);
+                    post("/direct", rooms::openDirect, USER);
+                    get("/{id}", rooms::get, USER);
+                    patch("/{id}", rooms::update, USER);
+                    delete("/{id}", rooms::delete, USER);
+                    post("/{id}/join", rooms::join, USER);
+                    post("/{id}/leave", rooms::leave, USER);
+                    get("/{id}/members", rooms::members, USER);
+                    put("/{id}/members/{user_id}", rooms::putMember, USER);
+                    delete("/{id}/members/{user_id}", rooms::removeMember, USER);
+                    get("/{id}/messages", messages::page, USER);
+                    post("/{id}/messages", messages::send, USER);
+                    get("/{id}/messages/{message_id}", messages::get, USER);
+                    patch("/{id}/messages/{message_id}", messages::edit, USER);
+                    delete("/{id}/messages/{message_id}", messages::delete, USER);
+                    put("/{id}/read", messages::markRead, USER);
+                    post("/{id}/typing", messages::typing, USER);
                 });
             });
         });

@@ -39,6 +39,9 @@ public record Config(
         int loginPerIp,
         int registerPerIpHour,
         boolean docsEnabled,
+        int chatMaxRoomMembers,
+        int chatMaxMessageChars,
+        int chatMessagesPerMinute,
         Optional<Path> source) {
 
     /** A configuration key, its default and what it means; the order is the order of {@code --help}. */
@@ -67,7 +70,10 @@ public record Config(
             new Key("ratelimit.login-per-account", "10", "failed logins per account per window"),
             new Key("ratelimit.login-per-ip", "50", "failed logins per client IP per window"),
             new Key("ratelimit.register-per-ip-hour", "20", "registrations per client IP per hour"),
-            new Key("docs.enabled", "true", "serve the API docs page at /docs"));
+            new Key("docs.enabled", "true", "serve the API docs page at /docs"),
+            new Key("chat.max-room-members", "1000", "members a room may have; beyond it: 409 room_full"),
+            new Key("chat.max-message-chars", "4000", "longest message text, in characters (code points)"),
+            new Key("chat.messages-per-minute", "60", "messages one user may send per minute (off with ratelimit.enabled=false)"));
 
     public static final Path DEFAULT_FILE = Path.of("app.properties");
 
@@ -153,6 +159,9 @@ public record Config(
                 intIn(v, "ratelimit.login-per-ip", 1, Integer.MAX_VALUE),
                 intIn(v, "ratelimit.register-per-ip-hour", 1, Integer.MAX_VALUE),
                 bool(v, "docs.enabled"),
+                intIn(v, "chat.max-room-members", 2, 1_000_000),
+                intIn(v, "chat.max-message-chars", 1, 60_000),
+                intIn(v, "chat.messages-per-minute", 1, Integer.MAX_VALUE),
                 source);
     }
 

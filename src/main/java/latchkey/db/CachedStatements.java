@@ -12,13 +12,23 @@ import java.util.IdentityHashMap;
 import java.util.Map;
 
 /**
- * Keeps a reader connection's prepared statements for the next query with the same SQL. Jdbi
+ * Keeps a connection's prepared statements for the next query with the same SQL. Jdbi
  * prepares every statement afresh, and SQLite's compile of a join costs about 12 µs, as much as
  * running it. A statement in use is out of the map, so a nested query with the same SQL gets a
  * fresh one. One instance per connection, used by one thread at a time, as its handle is.
  */
 final class CachedStatements extends DefaultStatementBuilder {
     private static final int MAX_STATEMENTS = 64;
+
+    /**
+     * The writer connection outlives the many handles opened on it, one per transaction; its
+     * statements are kept across them and closed with the database ({@link #closeAll()}).
+     */
+    private final boolean keptAcrossHandles;
+
+    CachedStatements(boolean keptAcrossHandles) {
+        this.keptAcrossHandles = keptAcrossHandles;
+    }
 
     private final Map<String, PreparedStatement> idle = new HashMap<>();
     /** Statements handed out, by the SQL they were prepared from: Jdbi's close names the SQL before parsing. */
@@ -46,6 +56,10 @@ final class CachedStatements extends DefaultStatementBuilder {
 
     @Override
     public void close(Connection conn) {
+        if (!keptAcrossHandles) closeAll();
+    }
+
+    void closeAll() {
         for (PreparedStatement statement : idle.values()) {
             try {
                 statement.close();

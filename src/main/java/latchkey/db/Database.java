@@ -38,7 +38,7 @@ public final class Database implements AutoCloseable {
     private static final int BUSY_TIMEOUT_MS = 5_000;
 
     /** A reader connection's handle and the DAOs attached to it so far. Used by one thread at a time. */
-    private static final class Reader {
+    private static final class Reader implements Daos {
         private final Handle handle;
         private final Map<Class<?>, Object> daos = new HashMap<>();
 
@@ -46,7 +46,8 @@ public final class Database implements AutoCloseable {
             this.handle = handle;
         }
 
-        <D> D dao(Class<D> type) {
+        @Override
+        public <D> D dao(Class<D> type) {
             return type.cast(daos.computeIfAbsent(type, handle::attach));
         }
     }
@@ -56,7 +57,9 @@ public final class Database implements AutoCloseable {
     /** Fair: under load, threads get a reader in the order they asked, none waits behind late-comers. */
     private final BlockingQueue<Reader> idleReaders;
     private final ConnectionPool writerPool;
+    private final CachedStatements writerStatements = new CachedStatements(true);
     private final Jdbi writer;
+    private final GroupCommit groupCommit;
 
     private Database(String url, List<Reader> readers, ConnectionPool writerPool) {
         this.url = url;
@@ -64,6 +67,9 @@ public final class Database implements AutoCloseable {
         this.idleReaders = new ArrayBlockingQueue<>(readers.size(), true, readers);
         this.writerPool = writerPool;
         this.writer = configure(Jdbi.create(writerPool));
+        // The pool has one connection, so one cache serves every handle opened on it.
+        writer.setStatementBuilderFactory(connection -> writerStatements);
+        this.groupCommit = new GroupCommit(writer);
     }
 
     /**
@@ -99,7 +105,7 @@ public final class Database implements AutoCloseable {
                 }
                 return c;
             }));
-            readerJdbi.setStatementBuilderFactory(connection -> new CachedStatements());
+            readerJdbi.setStatementBuilderFactory(connection -> new CachedStatements(false));
             List<Reader> readers = new ArrayList<>();
             for (int i = 0; i < READERS; i++) readers.add(new Reader(readerJdbi.open()));
             return new Database(url, readers, writers);
@@ -148,6 +154,11 @@ public final class Database implements AutoCloseable {
         return withReader(reader -> query.apply(reader.dao(dao)));
     }
 
+    /** Runs queries through several DAOs on one of the reader connections (waiting for one to be free). */
+    public <R> R query(Function<Daos, ? extends R> query) {
+        return withReader(query::apply);
+    }
+
     /** Runs queries on one of the reader connections (waiting for one to be free). */
     public <R> R read(Function<Handle, ? extends R> query) {
         return withReader(reader -> query.apply(reader.handle));
@@ -168,9 +179,17 @@ public final class Database implements AutoCloseable {
         }
     }
 
-    /** Jdbi over the one writer connection: every insert, update and delete goes here. */
+    /** Jdbi over the one writer connection: every insert, update and delete goes here or through {@link #commit}. */
     public Jdbi writer() {
         return writer;
+    }
+
+    /**
+     * Runs {@code work} in a transaction shared with other callers' work ({@link GroupCommit}) and
+     * returns its result once that transaction is on disk: for writes made by many callers at once.
+     */
+    public <T> T commit(GroupCommit.Work<T> work) {
+        return groupCommit.run(work);
     }
 
     public boolean isReachable() {
@@ -183,6 +202,7 @@ public final class Database implements AutoCloseable {
 
     @Override
     public void close() {
+        groupCommit.close();
         RuntimeException failure = null;
         for (Reader reader : allReaders) {
             try {
@@ -191,6 +211,7 @@ public final class Database implements AutoCloseable {
                 if (failure == null) failure = e;
             }
         }
+        writerStatements.closeAll();
         try {
             writerPool.close();
         } catch (SQLException e) {

@@ -77,6 +77,11 @@ public final class ApiException extends RuntimeException {
         return of(409, "conflict", "Conflict", detail);
     }
 
+    /** A room already has {@code chat.max-room-members} members. */
+    public static ApiException roomFull(int maxMembers) {
+        return of(409, "room_full", "Room full", "This room already has the most members a room can have (" + maxMembers + ").");
+    }
+
     public static ApiException payloadTooLarge() {
         return of(413, "payload_too_large", "Payload too large", "The request body is larger than 65536 bytes.");
     }

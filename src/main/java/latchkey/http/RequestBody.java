@@ -10,8 +10,11 @@ import java.io.InputStream;
 import java.nio.charset.Charset;
 import java.nio.charset.IllegalCharsetNameException;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * A JSON object request body, read with the limits of the contract (64 KiB, application/json,
@@ -116,6 +119,43 @@ public final class RequestBody {
             return null;
         }
         return value.booleanValue();
+    }
+
+    /** A whole number that fits a long; null when absent or null; a type error otherwise (1.5, "1", 1e30). */
+    public Long integer(String field) {
+        JsonNode value = node.get(field);
+        if (value == null || value.isNull()) return null;
+        if (!value.isIntegralNumber() || !value.canConvertToLong()) {
+            reject(field, "must be a whole number");
+            return null;
+        }
+        return value.longValue();
+    }
+
+    /**
+     * An array of positive ids, duplicates dropped, in the order sent; null when absent or null;
+     * an error when it is not such an array or is longer than {@code max}.
+     */
+    public List<Long> ids(String field, int max) {
+        JsonNode value = node.get(field);
+        if (value == null || value.isNull()) return null;
+        if (!value.isArray()) {
+            reject(field, "must be an array of ids");
+            return null;
+        }
+        if (value.size() > max) {
+            reject(field, "must have at most " + max + " entries");
+            return null;
+        }
+        Set<Long> ids = new LinkedHashSet<>();
+        for (JsonNode element : value) {
+            if (!element.isIntegralNumber() || !element.canConvertToLong() || element.longValue() < 1) {
+                reject(field, "must be an array of ids (positive whole numbers)");
+                return null;
+            }
+            ids.add(element.longValue());
+        }
+        return List.copyOf(ids);
     }
 
     /** Records a problem with {@code field}; the first problem found for a field is the one reported. */

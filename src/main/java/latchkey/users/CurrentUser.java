@@ -3,9 +3,9 @@ package latchkey.users;
 import io.javalin.http.Context;
 
 /**
- * The caller's own user row, as the access check loaded it: {@code GET /users/me} and the
- * password checks answer from it without another lookup. Only the users and auth features read
- * it; everyone else knows the caller by {@link latchkey.identity.Principal}.
+ * The caller's own user row, as the access check loaded it: {@code GET /users/me}, the password
+ * checks and a sent message's sender answer from it without another lookup. Everything else
+ * knows the caller by {@link latchkey.identity.Principal}.
  */
 public final class CurrentUser {
     private static final String ATTRIBUTE = "latchkey.user-row";

@@ -1,6 +1,7 @@
 package latchkey.users;
 
 import latchkey.http.ApiException;
+import latchkey.http.Text;
 
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -43,13 +44,9 @@ public record Page(String q, int limit, long after) {
         return new Page(q == null || q.isEmpty() ? null : UserFields.key(q), parsedLimit, parsedAfter);
     }
 
-    /** The exclusive upper bound of the prefix range: the prefix with its last code point incremented. */
+    /** The exclusive upper bound of the prefix range. */
     public String upperBound() {
-        int last = q.codePointBefore(q.length());
-        String head = q.substring(0, q.length() - Character.charCount(last));
-        if (last == Character.MAX_CODE_POINT) return q + new String(Character.toChars(Character.MAX_CODE_POINT));
-        int next = last + 1 == Character.MIN_SURROGATE ? Character.MAX_SURROGATE + 1 : last + 1;
-        return head + new String(Character.toChars(next));
+        return Text.prefixUpperBound(q);
     }
 
     /** The wire shape of a page of results; {@code next} is null on the last page. */

@@ -1,6 +1,7 @@
 package latchkey.users;
 
 import latchkey.http.RequestBody;
+import latchkey.http.Text;
 
 import java.util.Locale;
 import java.util.regex.Pattern;
@@ -28,7 +29,7 @@ public final class UserFields {
             body.reject(field, "is required");
             return null;
         }
-        if (!isCleanText(email) || email.codePointCount(0, email.length()) > EMAIL_MAX || !looksLikeEmail(email)) {
+        if (!Text.isCleanLine(email) || email.codePointCount(0, email.length()) > EMAIL_MAX || !looksLikeEmail(email)) {
             body.reject(field, "must be a valid email address of at most " + EMAIL_MAX + " characters");
             return null;
         }
@@ -48,7 +49,7 @@ public final class UserFields {
             body.reject(field, "must be " + PASSWORD_MIN + " to " + PASSWORD_MAX + " characters long");
             return null;
         }
-        if (hasLoneSurrogate(password) || password.indexOf('\0') >= 0) {
+        if (Text.hasLoneSurrogate(password) || password.indexOf('\0') >= 0) {
             body.reject(field, "must be valid text without NUL characters");
             return null;
         }
@@ -76,7 +77,7 @@ public final class UserFields {
     public static String name(RequestBody body, String field) {
         String name = body.string(field);
         if (name == null) return null;
-        if (!isCleanText(name) || name.codePointCount(0, name.length()) > NAME_MAX) {
+        if (!Text.isCleanLine(name) || name.codePointCount(0, name.length()) > NAME_MAX) {
             body.reject(field, "must be at most " + NAME_MAX + " characters, without control characters");
             return null;
         }
@@ -95,21 +96,5 @@ public final class UserFields {
         int dot = domain.indexOf('.');
         return dot > 0 && !domain.endsWith(".") && !domain.contains("..")
                 && email.chars().noneMatch(Character::isWhitespace);
-    }
-
-    private static boolean isCleanText(String s) {
-        return !hasLoneSurrogate(s) && s.codePoints().noneMatch(Character::isISOControl);
-    }
-
-    private static boolean hasLoneSurrogate(String s) {
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
-                i++;
-            } else if (Character.isSurrogate(c)) {
-                return true;
-            }
-        }
-        return false;
     }
 }

@@ -19,6 +19,10 @@ public record UserRow(
         return Role.parse(role).orElse(Role.USER);
     }
 
+    public PublicProfile profile() {
+        return new PublicProfile(id, username, name);
+    }
+
     public User view() {
         return User.of(this);
     }

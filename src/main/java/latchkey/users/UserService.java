@@ -27,11 +27,14 @@ public final class UserService {
 
     private final Database db;
     private final AccessCache cache;
+    private final List<AccountRemoval> removals;
     private final Clock clock;
 
-    public UserService(Database db, AccessCache cache, Clock clock) {
+    /** @param removals what other features do with an account's data when it is deleted, in this order */
+    public UserService(Database db, AccessCache cache, List<AccountRemoval> removals, Clock clock) {
         this.db = db;
         this.cache = cache;
+        this.removals = List.copyOf(removals);
         this.clock = clock;
     }
 
@@ -92,9 +95,16 @@ public final class UserService {
         db.writer().useExtension(UserDao.class, dao -> dao.upgradeHash(user.id(), user.passwordHash(), newHash));
     }
 
-    /** Deletes the account; its sessions and refresh tokens go with it (foreign keys cascade). */
+    /**
+     * Deletes the account in one transaction with what the other features do with its data; its
+     * sessions and refresh tokens go with it (foreign keys cascade).
+     */
     public void delete(long userId) {
-        int deleted = db.writer().withExtension(UserDao.class, dao -> dao.delete(userId));
+        int deleted = db.commit(tx -> {
+            if (tx.dao(UserDao.class).findById(userId).isEmpty()) return 0;
+            for (AccountRemoval removal : removals) removal.beforeDelete(tx, userId);
+            return tx.dao(UserDao.class).delete(userId);
+        });
         cache.invalidate();
         if (deleted == 0) throw ApiException.notFound("There is no user with this id.");
     }

@@ -91,7 +91,7 @@ class OpenApiSchemaTest {
             assertMatches(registry, "TokenResponse", registered);
             var ada = Api.Session.of(registered);
             api.signUp("bob@example.com");
-            new UserService(ctx.db(), new AccessCache(), Clock.systemUTC()).grantAdmin("ada@example.com");
+            new UserService(ctx.db(), new AccessCache(), List.of(), Clock.systemUTC()).grantAdmin("ada@example.com");
             String admin = Api.Session.of(api.login("ada@example.com", Harness.PASSWORD)).accessToken();
 
             assertMatches(registry, "Health", api.get("/health"));

@@ -5,6 +5,7 @@ import io.javalin.testtools.JavalinTest;
 import latchkey.Main;
 import latchkey.config.Config;
 import latchkey.db.Database;
+import latchkey.events.EventBus;
 import latchkey.tokens.JwtSecret;
 
 import java.io.IOException;
@@ -29,8 +30,8 @@ public final class Harness {
         void run(Api api, Context context) throws Exception;
     }
 
-    /** What a test may reach behind the HTTP API: the database (to assert rows) and its file. */
-    public record Context(Database db, Path dbFile, Config config, Javalin app) {
+    /** What a test may reach behind the HTTP API: the database (to assert rows), its file, the event bus. */
+    public record Context(Database db, Path dbFile, Config config, Javalin app, EventBus events) {
     }
 
     private Harness() {
@@ -63,8 +64,10 @@ public final class Harness {
             values.putAll(overrides);
             Config config = Config.of(values);
             try (Database db = Database.open(config.dbUrl())) {
-                Javalin app = Main.app(config, db, JwtSecret.resolve(config), clock);
-                JavalinTest.test(app, (server, client) -> body.run(new Api("http://localhost:" + server.port()), new Context(db, dbFile, config, server)));
+                EventBus events = new EventBus();
+                Javalin app = Main.app(config, db, JwtSecret.resolve(config), clock, events);
+                JavalinTest.test(app, (server, client) -> body.run(new Api("http://localhost:" + server.port()),
+                        new Context(db, dbFile, config, server, events)));
             }
         } catch (IOException e) {
             throw new AssertionError(e);

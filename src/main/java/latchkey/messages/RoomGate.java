@@ -1,0 +1,27 @@
+package latchkey.messages;
+
+import latchkey.db.Tx;
+import latchkey.identity.Principal;
+
+/**
+ * Who may do what with a room's history is the rooms feature's rule; this is what messages asks
+ * of it. Rooms implements it, so this package never depends on rooms.
+ */
+public interface RoomGate {
+    /**
+     * The caller's standing in a room. Throws not_found when the caller may not even know that the
+     * room exists (a private or direct room they are not in).
+     */
+    Standing standing(long roomId, Principal caller);
+
+    /** The same, read inside a write transaction: authoritative for what that transaction does. */
+    Standing standing(Tx tx, long roomId, Principal caller);
+
+    /**
+     * @param member    the caller is in the room (may post, read-mark, type)
+     * @param moderator the caller may delete other people's messages (room owner or admin, site admin)
+     * @param lastSeq   the room's latest sequence number, as of the read
+     */
+    record Standing(boolean member, boolean moderator, long lastSeq) {
+    }
+}
