@@ -79,7 +79,25 @@ class FuzzTest {
             new Endpoint("GET", "/admin/users", List.of()),
             new Endpoint("PATCH", "/admin/users/{id}", List.of("role", "disabled")),
             new Endpoint("DELETE", "/admin/users/{id}", List.of()),
-            new Endpoint("GET", "/health", List.of()));
+            new Endpoint("GET", "/health", List.of()),
+            new Endpoint("GET", "/rooms", List.of()),
+            new Endpoint("POST", "/rooms", List.of("name", "topic", "private", "member_ids")),
+            new Endpoint("POST", "/rooms/direct", List.of("user_id")),
+            new Endpoint("GET", "/rooms/{id}", List.of()),
+            new Endpoint("PATCH", "/rooms/{id}", List.of("name", "topic", "private")),
+            new Endpoint("DELETE", "/rooms/{id}", List.of()),
+            new Endpoint("POST", "/rooms/{id}/join", List.of()),
+            new Endpoint("POST", "/rooms/{id}/leave", List.of()),
+            new Endpoint("GET", "/rooms/{id}/members", List.of()),
+            new Endpoint("PUT", "/rooms/{id}/members/{user_id}", List.of("role")),
+            new Endpoint("DELETE", "/rooms/{id}/members/{user_id}", List.of()),
+            new Endpoint("GET", "/rooms/{id}/messages", List.of()),
+            new Endpoint("POST", "/rooms/{id}/messages", List.of("text", "reply_to", "client_id", "attachment_ids")),
+            new Endpoint("GET", "/rooms/{id}/messages/{message_id}", List.of()),
+            new Endpoint("PATCH", "/rooms/{id}/messages/{message_id}", List.of("text")),
+            new Endpoint("DELETE", "/rooms/{id}/messages/{message_id}", List.of()),
+            new Endpoint("PUT", "/rooms/{id}/read", List.of("seq")),
+            new Endpoint("POST", "/rooms/{id}/typing", List.of()));
 
     /** One generated request, as the bytes that go on the wire. */
     private record Case(int n, String kind, byte[] wire) {
@@ -100,6 +118,13 @@ class FuzzTest {
                 Api.Session admin = api.signUp("fuzz-admin@example.com");
                 for (int i = 3; i <= 5; i++) api.signUp("fuzz-victim" + i + "@example.com");
                 ctx.db().writer().useHandle(h -> h.execute("UPDATE users SET role = 'admin' WHERE email = 'fuzz-admin@example.com'"));
+                // Rooms 1 to 5 with a few messages, so that the chat routes have something to act on.
+                for (int room = 1; room <= 5; room++) {
+                    Api.Res created = api.post("/rooms", json("name", "fuzz room " + room, "private", room % 2 == 0, "member_ids", List.of(3, 4)),
+                            user.accessToken());
+                    assertEquals(201, created.status(), created.body());
+                    for (int m = 0; m < 3; m++) api.post("/rooms/" + room + "/messages", json("text", "hello " + m), user.accessToken());
+                }
                 Api.Res adminLogin = api.login("fuzz-admin@example.com", Harness.PASSWORD);
                 assertEquals(200, adminLogin.status(), adminLogin.body());
                 Generator generator = new Generator(new Random(seed), List.of(user.accessToken(), adminLogin.text("access_token")),
@@ -335,6 +360,12 @@ class FuzzTest {
         private String target(Endpoint e) {
             // Ids 1 and 2 are the fuzzer's own accounts: admin routes and session ends aim elsewhere, to keep their tokens alive.
             String path = e.path().replace("{id}", pick(List.of("3", "4", "5", "999", "-1", "abc", "99999999999999999999", urlEncode(pick(SQL_INJECTIONS)))));
+            path = path.replace("{message_id}", pick(List.of("1", "2", "3", "0", "-1", "abc", "99999999999999999999", urlEncode(pick(ODD_STRINGS)))));
+            path = path.replace("{user_id}", pick(List.of("3", "4", "5", "999", "0", "abc", urlEncode(pick(SQL_INJECTIONS)))));
+            if (path.startsWith("/rooms") && random.nextInt(3) == 0) {
+                String param = pick(List.of("before", "after", "limit", "scope", "q"));
+                return path + "?" + param + "=" + urlEncode(pick(ODD_STRINGS)) + "&scope=" + pick(List.of("public", "joined", "x"));
+            }
             if (e.path().startsWith("/auth/refresh") || e.path().startsWith("/auth/logout")) {
                 if (random.nextInt(4) == 0) return path + "?refresh_token=" + urlEncode(pick(refreshTokens));
             }
