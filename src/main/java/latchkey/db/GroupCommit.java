@@ -72,11 +72,8 @@ public final class GroupCommit implements AutoCloseable {
 
     /** Runs {@code work} in a shared transaction and returns its result once that transaction is committed. */
     public <T> T run(Work<T> work) {
-        if (closed) throw new IllegalStateException("the database is closed");
-        Pending<T> pending = new Pending<>(work);
-        queue.add(pending);
         try {
-            return pending.done.get();
+            return submit(work).get();
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
             if (cause instanceof RuntimeException runtime) throw runtime;
@@ -86,6 +83,17 @@ public final class GroupCommit implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while waiting for a commit", e);
         }
+    }
+
+    /**
+     * Queues {@code work} for a shared transaction; the future completes on the commit thread once
+     * that transaction is on disk (or the work failed), so what depends on it must be quick.
+     */
+    public <T> CompletableFuture<T> submit(Work<T> work) {
+        if (closed) throw new IllegalStateException("the database is closed");
+        Pending<T> pending = new Pending<>(work);
+        queue.add(pending);
+        return pending.done;
     }
 
     private void loop() {

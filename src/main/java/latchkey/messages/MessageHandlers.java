@@ -26,9 +26,10 @@ public final class MessageHandlers {
         var message = new MessageService.NewMessage(MessageFields.text(body, "text", maxChars, true),
                 MessageFields.id(body, "reply_to"), MessageFields.clientId(body));
         body.requireValid();
-        MessageService.Sent sent = messages.send(Principal.of(ctx), CurrentUser.of(ctx).profile(), roomId, message);
-        if (sent.created()) ctx.status(201).header("Location", "/rooms/" + roomId + "/messages/" + sent.message().id());
-        ctx.json(sent.message());
+        ctx.future(() -> messages.send(Principal.of(ctx), CurrentUser.of(ctx).profile(), roomId, message).thenAccept(sent -> {
+            if (sent.created()) ctx.status(201).header("Location", "/rooms/" + roomId + "/messages/" + sent.message().id());
+            ctx.json(sent.message());
+        }));
     }
 
     public void page(Context ctx) {

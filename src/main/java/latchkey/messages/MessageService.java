@@ -17,6 +17,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * A room's history: sending, paging, editing, deleting, read cursors, typing. Every change takes
@@ -62,13 +63,18 @@ public final class MessageService implements AccountRemoval {
         return new RateLimiter(perMinute, Duration.ofMinutes(1), clock);
     }
 
-    /** @param sender the caller's own profile, as the message shows it */
-    public Sent send(Principal caller, PublicProfile sender, long roomId, NewMessage m) {
+    /**
+     * Sends a message; the future completes once it is on disk. It does not hold the request's
+     * thread meanwhile: many sends wait together for one commit.
+     *
+     * @param sender the caller's own profile, as the message shows it
+     */
+    public CompletableFuture<Sent> send(Principal caller, PublicProfile sender, long roomId, NewMessage m) {
         if (sendLimit != null) {
             long wait = sendLimit.tryAcquire(Long.toString(caller.userId()));
             if (wait > 0) throw ApiException.rateLimited(wait);
         }
-        return db.commit(tx -> {
+        return db.commitLater(tx -> {
             RoomGate.Standing standing = requireMember(tx, roomId, caller);
             MessageDao dao = tx.dao(MessageDao.class);
             if (m.clientId() != null) {

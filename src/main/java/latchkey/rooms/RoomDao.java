@@ -61,6 +61,25 @@ public interface RoomDao {
             WHERE r.id = :room""")
     Optional<CallerRoom> find(@Bind("room") long roomId, @Bind("user") long userId);
 
+    /** What every message send checks first, in the fewest columns: it is on the hot path of sending. */
+    record Access(String kind, boolean isPrivate, long lastSeq, RoomRole role) {
+    }
+
+    final class AccessMapper implements RowMapper<Access> {
+        @Override
+        public Access map(ResultSet rs, StatementContext ctx) throws SQLException {
+            String role = rs.getString(4);
+            return new Access(rs.getString(1), rs.getBoolean(2), rs.getLong(3), role == null ? null : RoomRole.parse(role).orElseThrow());
+        }
+    }
+
+    @SqlQuery("""
+            SELECT r.kind, r.private, r.last_seq, mb.role
+            FROM rooms r LEFT JOIN memberships mb ON mb.room_id = r.id AND mb.user_id = :user
+            WHERE r.id = :room""")
+    @RegisterRowMapper(AccessMapper.class)
+    Optional<Access> access(@Bind("room") long roomId, @Bind("user") long userId);
+
     /** The caller's rooms, latest activity first, strictly after the cursor (activity, id). */
     @SqlQuery("SELECT " + ROOM_COLUMNS + """
              FROM memberships mb JOIN rooms r ON r.id = mb.room_id

@@ -250,17 +250,20 @@ public final class RoomService implements RoomGate, AccountRemoval {
 
     @Override
     public Standing standing(long roomId, Principal caller) {
-        return db.read(RoomDao.class, dao -> standing(load(dao, roomId, caller), caller));
+        return db.read(RoomDao.class, dao -> standing(dao, roomId, caller));
     }
 
     @Override
     public Standing standing(Tx tx, long roomId, Principal caller) {
-        return standing(load(tx.dao(RoomDao.class), roomId, caller), caller);
+        return standing(tx.dao(RoomDao.class), roomId, caller);
     }
 
-    private static Standing standing(RoomDao.CallerRoom room, Principal caller) {
-        boolean moderator = (room.role() != null && room.role().manages()) || (caller.isSiteAdmin() && !room.room().isDirect());
-        return new Standing(room.role() != null, moderator, room.room().lastSeq());
+    private static Standing standing(RoomDao dao, long roomId, Principal caller) {
+        RoomDao.Access room = dao.access(roomId, caller.userId())
+                .filter(r -> visible(r.kind(), r.isPrivate(), r.role(), caller))
+                .orElseThrow(RoomService::noSuchRoom);
+        boolean moderator = (room.role() != null && room.role().manages()) || (caller.isSiteAdmin() && !RoomRow.DIRECT.equals(room.kind()));
+        return new Standing(room.role() != null, moderator, room.lastSeq());
     }
 
     /** The account's rooms: group rooms as if it left them, direct rooms stay for the other member. */
@@ -323,8 +326,18 @@ public final class RoomService implements RoomGate, AccountRemoval {
     /** The room as the caller may see it: a private or direct room they are not in does not exist for them. */
     private static RoomDao.CallerRoom load(RoomDao dao, long roomId, Principal caller) {
         return dao.find(roomId, caller.userId())
-                .filter(room -> room.role() != null || room.room().isPublicGroup() || (caller.isSiteAdmin() && !room.room().isDirect()))
-                .orElseThrow(() -> ApiException.notFound("There is no room with this id."));
+                .filter(room -> visible(room.room().kind(), room.room().isPrivate(), room.role(), caller))
+                .orElseThrow(RoomService::noSuchRoom);
+    }
+
+    /** Members see their rooms, everyone sees public group rooms, site admins see every group room. */
+    private static boolean visible(String kind, boolean isPrivate, RoomRole role, Principal caller) {
+        boolean direct = RoomRow.DIRECT.equals(kind);
+        return role != null || (!direct && !isPrivate) || (caller.isSiteAdmin() && !direct);
+    }
+
+    private static ApiException noSuchRoom() {
+        return ApiException.notFound("There is no room with this id.");
     }
 
     private static PublicProfile profile(RoomDao dao, long userId) {
