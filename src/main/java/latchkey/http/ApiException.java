@@ -78,7 +78,7 @@ public final class ApiException extends RuntimeException {
     }
 
     /** A room already has {@code chat.max-room-members} members. */
-    public static ApiException roomFull(int maxMembers) {
+    public static ApiException roomFull(long maxMembers) {
         return of(409, "room_full", "Room full", "This room already has the most members a room can have (" + maxMembers + ").");
     }
 
