@@ -103,6 +103,38 @@ class OpenApiSchemaTest {
             assertMatches(registry, "TokenResponse", api.post("/auth/refresh", json("refresh_token", ada.refreshToken())));
             assertMatches(registry, "AdminUserPage", api.get("/admin/users", admin));
             assertMatches(registry, "AdminUser", api.patch("/admin/users/" + (ada.userId() + 1), json("disabled", true), admin));
+
+            // Chat: ada's room with carol in it; dan, an outsider, may look at the public room but not post.
+            var carol = api.signUp("carol@example.com");
+            var dan = api.signUp("dan@example.com");
+            var created = api.post("/rooms", json("name", "General", "topic", "Hello", "member_ids", List.of(carol.userId())), ada.accessToken());
+            assertMatches(registry, "Room", created);
+            String room = "/rooms/" + created.json().get("id").asLong();
+            var sent = api.post(room + "/messages", json("text", "Hello, Carol", "client_id", "c-1"), ada.accessToken());
+            assertMatches(registry, "Message", sent);
+            String message = room + "/messages/" + sent.json().get("id").asLong();
+            assertMatches(registry, "Message", api.post(room + "/messages", json("text", "Hello, Carol", "client_id", "c-1"), ada.accessToken()));
+            assertMatches(registry, "Message", api.post(room + "/messages", json("text", "Hi!", "reply_to", sent.json().get("id").asLong()), carol.accessToken()));
+            assertMatches(registry, "Message", api.patch(message, json("text", "Hello, Carol."), ada.accessToken()));
+            assertEquals(204, api.delete(message, null, ada.accessToken()).status());
+            assertMatches(registry, "Message", api.get(message, carol.accessToken()));
+            assertMatches(registry, "MessagePage", api.get(room + "/messages?limit=1", carol.accessToken()));
+            assertMatches(registry, "MessagePage", api.get(room + "/messages?after=0", dan.accessToken()));
+            assertMatches(registry, "Room", api.get(room, carol.accessToken()));
+            assertMatches(registry, "Room", api.get(room, dan.accessToken()));
+            assertMatches(registry, "RoomPage", api.get("/rooms?limit=1", carol.accessToken()));
+            assertMatches(registry, "RoomPage", api.get("/rooms?scope=public&q=gen", dan.accessToken()));
+            assertMatches(registry, "MemberPage", api.get(room + "/members?limit=1", dan.accessToken()));
+            assertMatches(registry, "Member", api.send("PUT", room + "/members/" + carol.userId(), json("role", "admin"), ada.accessToken()));
+            assertMatches(registry, "Member", api.send("PUT", room + "/members/" + dan.userId(), null, carol.accessToken()));
+            assertMatches(registry, "ReadState", api.send("PUT", room + "/read", json("seq", 99), carol.accessToken()));
+            assertMatches(registry, "Room", api.post("/rooms/direct", json("user_id", carol.userId()), ada.accessToken()));
+            assertMatches(registry, "Room", api.post(room + "/join", null, dan.accessToken()));
+            assertEquals(204, api.post(room + "/leave", null, dan.accessToken()).status());
+            var outsider = api.post(room + "/messages", json("text", "Hi?"), dan.accessToken());
+            assertEquals(403, outsider.status(), outsider.toString());
+            assertMatches(registry, "Problem", outsider);
+
             assertMatches(registry, "Problem", api.post("/auth/register", json("email", "nope", "password", "short")));
             assertMatches(registry, "Problem", api.get("/users/me"));
         });
