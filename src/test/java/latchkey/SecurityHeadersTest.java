@@ -16,7 +16,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** nosniff everywhere, no-store where tokens and personal data travel, a request id on every answer. */
+/** nosniff everywhere, no-store where tokens, personal data and conversations travel, a request id on every answer. */
 class SecurityHeadersTest {
     private static final String SANE_ID = "[A-Za-z0-9._:-]{1,64}";
 
@@ -69,6 +69,11 @@ class SecurityHeadersTest {
             responses.put("me without token", api.get("/users/me"));
             responses.put("patch me", api.patch("/users/me", json("name", "N"), s.accessToken()));
             responses.put("sessions", api.get("/users/me/sessions", s.accessToken()));
+            Api.Res room = api.post("/rooms", json("name", "Private talk", "private", true), refreshed.text("access_token"));
+            responses.put("create room", room);
+            responses.put("my rooms", api.get("/rooms", refreshed.text("access_token")));
+            responses.put("messages", api.get("/rooms/" + room.json().get("id").asLong() + "/messages", refreshed.text("access_token")));
+            responses.put("send", api.post("/rooms/" + room.json().get("id").asLong() + "/messages", json("text", "secret"), refreshed.text("access_token")));
             responses.put("password", api.post("/users/me/password", json("current_password", "wrong", "new_password", "another long password"), s.accessToken()));
             responses.put("logout", api.post("/auth/logout", json("refresh_token", refreshed.text("refresh_token"))));
             responses.put("admin without the role", api.get("/admin/users", s.accessToken()));

@@ -10,8 +10,9 @@ public final class Responses {
     public static void secureHeaders(Context ctx) {
         ctx.header("X-Content-Type-Options", "nosniff");
         String path = ctx.path();
-        // Tokens and personal data: never kept by a browser or proxy cache.
-        if (path.startsWith("/auth/") || path.equals("/users/me") || path.startsWith("/users/me/") || path.startsWith("/admin/")) {
+        // Tokens, personal data and private conversations: never kept by a browser or proxy cache.
+        if (path.startsWith("/auth/") || path.equals("/users/me") || path.startsWith("/users/me/") || path.startsWith("/admin/")
+                || path.equals("/rooms") || path.startsWith("/rooms/")) {
             ctx.header("Cache-Control", "no-store");
         }
     }

@@ -70,10 +70,6 @@ public final class MessageService implements AccountRemoval {
      * @param sender the caller's own profile, as the message shows it
      */
     public CompletableFuture<Sent> send(Principal caller, PublicProfile sender, long roomId, NewMessage m) {
-        if (sendLimit != null) {
-            long wait = sendLimit.tryAcquire(Long.toString(caller.userId()));
-            if (wait > 0) throw ApiException.rateLimited(wait);
-        }
         return db.commitLater(tx -> {
             RoomGate.Standing standing = requireMember(tx, roomId, caller);
             MessageDao dao = tx.dao(MessageDao.class);
@@ -83,6 +79,12 @@ public final class MessageService implements AccountRemoval {
             }
             if (m.replyTo() != null && dao.find(roomId, m.replyTo()).filter(row -> !row.deleted()).isEmpty()) {
                 throw ApiException.validation(Map.of("reply_to", "must be a message of this room that is not deleted"));
+            }
+            // Counted here, where a send is known to make a new message: a retry of one already
+            // made, and a send refused for its room or its fields, cost nothing of the allowance.
+            if (sendLimit != null) {
+                long wait = sendLimit.tryAcquire(Long.toString(caller.userId()));
+                if (wait > 0) throw ApiException.rateLimited(wait);
             }
             long seq = standing.lastSeq() + 1;
             long now = clock.millis();

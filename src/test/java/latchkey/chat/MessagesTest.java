@@ -339,7 +339,22 @@ class MessagesTest {
             long retryAfter = Long.parseLong(limited.header("Retry-After"));
             assertTrue(retryAfter >= 1 && retryAfter <= 60, limited.header("Retry-After"));
             assertEquals(201, bob.post("/rooms/" + room + "/messages", json("text", "bob has his own budget")).status());
-            assertEquals(5, ada.room(room).get("last_seq").asLong() - 1, "the refused send took no number");
+            assertEquals(6, ada.room(room).get("last_seq").asLong(), "the refused send took no number");
+            assertProblem(ada.post("/rooms/" + room + "/messages", json("text", "new", "client_id", "c-new")), 429, "rate_limited");
+        });
+        Harness.test(Map.of("chat.messages-per-minute", "2"), (api, ctx) -> {
+            Chat ada = Chat.signUp(api, "ada@example.com");
+            long room = ada.createRoom("General", false);
+            assertEquals(201, ada.post("/rooms/" + room + "/messages", json("text", "one", "client_id", "c-1")).status());
+            for (int i = 0; i < 5; i++) {
+                assertEquals(200, ada.post("/rooms/" + room + "/messages", json("text", "one", "client_id", "c-1")).status(),
+                        "a retry of a message already made answers it, and costs nothing of the allowance");
+                assertProblem(ada.post("/rooms/999999/messages", json("text", "nowhere")), 404, "not_found");
+            }
+            assertEquals(201, ada.post("/rooms/" + room + "/messages", json("text", "two")).status());
+            assertProblem(ada.post("/rooms/" + room + "/messages", json("text", "three")), 429, "rate_limited");
+            assertEquals(200, ada.post("/rooms/" + room + "/messages", json("text", "one", "client_id", "c-1")).status(),
+                    "even when the allowance is spent");
         });
         Harness.test(Map.of("chat.messages-per-minute", "1", "ratelimit.enabled", "false"), (api, ctx) -> {
             Chat ada = Chat.signUp(api, "ada@example.com");
