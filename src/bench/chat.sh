@@ -6,14 +6,19 @@
 #
 # Usage, from the project root, after `mvn -q -DskipTests package`:
 #   src/bench/chat.sh                                   # SIZES="1000 1000000", every scenario
-#   SIZES=1000 WARMUP=5s SEND_WARMUP=5s DURATION=5s src/bench/chat.sh     # a quick check
+#   SIZES=1000 WARMUP=5s SEND_WARMUP=5s DURATION=5s CEILING_SECONDS=2 src/bench/chat.sh   # a quick check
 #
 # A database of SIZE has: 64 senders (each a member of rooms 1 and 2, one token each), the big
 # room (SIZE messages), the small room (1,000 messages) and a reader in 200 inbox rooms holding
-# SIZE messages in all (324 to 9,676 each at 1,000,000; 1 to 9 at 1,000), the reader's cursor behind in every one.
-# Scenarios (each: a discarded warm-up pass of WARMUP, then one measured pass of DURATION):
+# SIZE messages in all (324 to 9,676 a room at 1,000,000; 1 to 9 at 1,000), the reader's cursor
+# behind in every one (0 or mid-way), so every room has unread messages.
+# Each server first gets SERVER_WARMUP of mixed reads (lua/chat-mix.lua: me, both rooms' newest
+# page, the reader's rooms), then each scenario a discarded warm-up pass of WARMUP and one measured
+# pass of DURATION. Durations are in seconds: 30s, not 1m.
+# Scenarios:
 #   ceiling   before the servers: one-row durable transactions per second (WAL, synchronous=FULL,
-#             one thread on SERVER_CPU) in a temporary file in OUT (src/bench/CommitCeiling.java)
+#             one thread on SERVER_CPU) in a temporary file in OUT (src/bench/CommitCeiling.java);
+#             measured again (one pass) right after each send, beside that database
 #   history   GET /rooms/{big}/messages?limit=50 from one connection (the newest page of SIZE),
 #             then history-1k, the same in the small room of 1,000
 #   rooms     GET /rooms as the reader (200 rooms, unread counts; ROOMS_LIMIT, default the API's 20), one connection
@@ -24,7 +29,7 @@
 # Whatever order SCENARIOS lists, they run as history, rooms, me, send: send adds to the big room
 # that history pages. The ratios: send ÷ ceiling, send ÷ me, history and rooms largest ÷ smallest SIZE.
 # Env (defaults): SIZES="1000 1000000" SCENARIOS="ceiling send me history rooms"
-#   WARMUP=30s SEND_WARMUP=60s (or WARMUP when that is longer) DURATION=10s ME_CONNS="16 64" SEND_CONNS=64
+#   WARMUP=30s SERVER_WARMUP=$WARMUP SEND_WARMUP=60s (or WARMUP when that is longer) DURATION=10s ME_CONNS="16 64" SEND_CONNS=64
 #   ROOMS_LIMIT= SEND_CLIENT_ID=1 (0: messages without client_id) CEILING_SECONDS=8 CEILING_PASSES=3
 #   SERVER_CPU=0 WRK_CPU=1 PORT=18282 BCRYPT_COST=10 JAVA_OPTS= (JVM flags for the server) OUT=target/bench JAR=target/latchkey.jar
 # The server runs with RATELIMIT_ENABLED=false (the send limit of 60 a minute per user is off).
@@ -39,6 +44,7 @@ secs() { local v=${1%s}; echo "${v:-0}"; }
 SIZES=${SIZES:-1000 1000000}
 SCENARIOS=${SCENARIOS:-ceiling send me history rooms}
 WARMUP=${WARMUP:-30s}
+SERVER_WARMUP=${SERVER_WARMUP:-$WARMUP}
 SEND_WARMUP=${SEND_WARMUP:-$(( $(secs "$WARMUP") > 60 ? $(secs "$WARMUP") : 60 ))s}
 DURATION=${DURATION:-10s}
 ME_CONNS=${ME_CONNS:-16 64}
@@ -57,7 +63,7 @@ export BCRYPT_COST=${BCRYPT_COST:-10}
 export JWT_SECRET=${JWT_SECRET:-bench-hs256-secret-0123456789abcdef0123456789abcdef}
 export BENCH_PASSWORD=${BENCH_PASSWORD:-bench-password-1}
 BASE="http://127.0.0.1:$PORT"
-COMMAND="SIZES=\"$SIZES\" SCENARIOS=\"$SCENARIOS\" WARMUP=$WARMUP SEND_WARMUP=$SEND_WARMUP DURATION=$DURATION ME_CONNS=\"$ME_CONNS\" SEND_CONNS=$SEND_CONNS${ROOMS_LIMIT:+ ROOMS_LIMIT=$ROOMS_LIMIT} SEND_CLIENT_ID=$SEND_CLIENT_ID CEILING_SECONDS=$CEILING_SECONDS CEILING_PASSES=$CEILING_PASSES SERVER_CPU=$SERVER_CPU WRK_CPU=$WRK_CPU BCRYPT_COST=$BCRYPT_COST${JAVA_OPTS:+ JAVA_OPTS=\"$JAVA_OPTS\"} src/bench/chat.sh"
+COMMAND="SIZES=\"$SIZES\" SCENARIOS=\"$SCENARIOS\" WARMUP=$WARMUP SERVER_WARMUP=$SERVER_WARMUP SEND_WARMUP=$SEND_WARMUP DURATION=$DURATION ME_CONNS=\"$ME_CONNS\" SEND_CONNS=$SEND_CONNS${ROOMS_LIMIT:+ ROOMS_LIMIT=$ROOMS_LIMIT} SEND_CLIENT_ID=$SEND_CLIENT_ID CEILING_SECONDS=$CEILING_SECONDS CEILING_PASSES=$CEILING_PASSES SERVER_CPU=$SERVER_CPU WRK_CPU=$WRK_CPU BCRYPT_COST=$BCRYPT_COST${JAVA_OPTS:+ JAVA_OPTS=\"$JAVA_OPTS\"} src/bench/chat.sh"
 
 for tool in java wrk curl jq; do
   command -v "$tool" >/dev/null || { echo "$tool not found (wrk: apt-get install -y wrk, or brew install wrk)" >&2; exit 2; }
@@ -194,6 +200,12 @@ for size in $SIZES; do
   get_json "$READER_TOKEN" "$ROOMS_PATH" | jq -e -r '[.rooms[].membership.unread_count] as $u
     | "  reader: \(.rooms | length) rooms on the first page of 200, unread \($u | min)..\($u | max), \($u | map(select(. >= 1000)) | length) at the 1,000 cap, \($u | map(select(. == 0)) | length) at 0"' >&2
 
+  if [[ $(secs "$SERVER_WARMUP") != 0 ]]; then
+    # JIT compilation shares the server's one core: a first pass on a fresh server runs partly interpreted.
+    echo "  server warm-up: $SERVER_WARMUP of mixed reads (me, history, rooms) at -c4" >&2
+    BENCH_TOKEN=$MEMBER_TOKEN BENCH_READER_TOKEN=$READER_TOKEN BENCH_ROOMS="$BIG_ROOM $SMALL_ROOM" \
+      PASS_LABEL="$size server warm-up" wrk_pass chat-mix 4 "$SERVER_WARMUP" / > /dev/null
+  fi
   if has history; then
     wait_idle; BENCH_TOKEN=$MEMBER_TOKEN measure "$size" history chat-get 1 "/rooms/$BIG_ROOM/messages?limit=50"
     wait_idle; BENCH_TOKEN=$MEMBER_TOKEN measure "$size" history-1k chat-get 1 "/rooms/$SMALL_ROOM/messages?limit=50"
