@@ -49,7 +49,10 @@ CREATE TABLE messages (
     deleted    INTEGER NOT NULL DEFAULT 0 CHECK (deleted IN (0, 1))
 );
 
-CREATE UNIQUE INDEX messages_room_seq ON messages (room_id, seq);
+-- History pages walk (room_id, seq); unread counts need deleted and sender_id too, and find them
+-- here without reading the rows. A seq is never used twice in a room: the room's counter hands
+-- each one out once (the writer's update of rooms.last_seq checks the old value).
+CREATE INDEX messages_room_seq ON messages (room_id, seq, deleted, sender_id);
 CREATE INDEX messages_room_change ON messages (room_id, change_seq);
 -- A retried send (same sender, room and client_id) finds the message it already created.
 CREATE UNIQUE INDEX messages_client_id ON messages (room_id, sender_id, client_id) WHERE client_id IS NOT NULL;

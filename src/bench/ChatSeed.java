@@ -44,16 +44,19 @@ import java.util.LongSummaryStatistics;
  * <li>room 1, "big": SIZE messages from HISTORY_SENDERS (8) of the senders, all the senders as
  *     members: the room that history pages and that send posts into;</li>
  * <li>room 2, "small": SMALL_ROOM (1,000) messages, the same members: history's reference;</li>
- * <li>rooms 3..INBOX_ROOMS+2 (200), "inbox": the reader and 3 senders in each; SIZE messages in
- *     all, spread unevenly (room weights from 50 to 1,500, shuffled), one in ten from the reader
- *     (not unread for them). The reader's cursor is 0 in even rooms and mid-way in odd ones, so
- *     every room has unread messages and, with SIZE 1,000,000, most hit the 1,000 cap.</li>
+ * <li>rooms 3..INBOX_ROOMS+2 (200), "inbox": the reader and 3 senders in each; INBOX_MESSAGES
+ *     (150,000) messages in all at every SIZE, so that the inbox is the same in a small and a large
+ *     database and only the rest of the database grows: spread unevenly (room weights from 50 to
+ *     1,500, shuffled), one in ten from the reader (not unread for them). The reader's cursor is 0
+ *     in even rooms and mid-way in odd ones, so every room has unread messages and many hit the
+ *     1,000 cap.</li>
  * </ul>
  * Writes to OUT_DIR (default: beside DB_FILE): {@code sender-tokens.txt} (SENDERS access tokens,
  * one per sender, in user order), {@code reader-token.txt}, and {@code chat.env} (shell variables:
  * BIG_ROOM, SMALL_ROOM, READER_ID, ...). Tokens are valid TOKEN_HOURS (6).
  * Env: BCRYPT_COST (10), BENCH_PASSWORD (bench-password-1), JWT_SECRET (required), JWT_ISSUER
- * (latchkey), SENDERS (64), HISTORY_SENDERS (8), SMALL_ROOM (1000), INBOX_ROOMS (200), TOKEN_HOURS (6).
+ * (latchkey), SENDERS (64), HISTORY_SENDERS (8), SMALL_ROOM (1000), INBOX_ROOMS (200), INBOX_MESSAGES
+ * (150000), TOKEN_HOURS (6).
  *
  * <p>Messages are generated inside SQLite, a chunk of rows per statement (about 1,000,000 in 10 s
  * on a busy 2-core machine), with WAL and synchronous=OFF: a load that is simply redone if it fails.
@@ -125,7 +128,7 @@ public final class ChatSeed {
             seed.users(senders + 1, hash);
             List<Long> all = new ArrayList<>();
             for (long u = 1; u <= senders; u++) all.add(u);
-            long[] counts = inboxCounts(size, inbox);
+            long[] counts = inboxCounts(Long.parseLong(env("INBOX_MESSAGES", "150000")), inbox);
             LongSummaryStatistics inboxStats = Arrays.stream(counts).summaryStatistics();
             seed.messagesTotal = size + small + inboxStats.getSum();
             seed.t0 = System.nanoTime();

@@ -10,8 +10,9 @@
 #
 # A database of SIZE has: 64 senders (each a member of rooms 1 and 2, one token each), the big
 # room (SIZE messages), the small room (1,000 messages) and a reader in 200 inbox rooms holding
-# SIZE messages in all (324 to 9,676 a room at 1,000,000; 1 to 9 at 1,000), the reader's cursor
-# behind in every one (0 or mid-way), so every room has unread messages.
+# 150,000 messages in all at every SIZE (49 to 1,454 a room), the reader's cursor behind in every
+# one (0 or mid-way), so every room has unread messages and many hit the 1,000 cap: the inbox is
+# the same in both databases, only the rest of the database grows.
 # Each server first gets SERVER_WARMUP of mixed reads (lua/chat-mix.lua: me, both rooms' newest
 # page, the reader's rooms), then each scenario a discarded warm-up pass of WARMUP and one measured
 # pass of DURATION. Durations are in seconds: 30s, not 1m.
