@@ -21,7 +21,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 
 /**
@@ -191,11 +190,6 @@ public final class Database implements AutoCloseable {
      */
     public <T> T commit(GroupCommit.Work<T> work) {
         return groupCommit.run(work);
-    }
-
-    /** The same without waiting: the future completes once the transaction is on disk. */
-    public <T> CompletableFuture<T> commitLater(GroupCommit.Work<T> work) {
-        return groupCommit.submit(work);
     }
 
     public boolean isReachable() {

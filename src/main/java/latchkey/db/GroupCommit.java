@@ -85,11 +85,7 @@ public final class GroupCommit implements AutoCloseable {
         }
     }
 
-    /**
-     * Queues {@code work} for a shared transaction; the future completes on the commit thread once
-     * that transaction is on disk (or the work failed), so what depends on it must be quick.
-     */
-    public <T> CompletableFuture<T> submit(Work<T> work) {
+    private <T> CompletableFuture<T> submit(Work<T> work) {
         if (closed) throw new IllegalStateException("the database is closed");
         Pending<T> pending = new Pending<>(work);
         queue.add(pending);

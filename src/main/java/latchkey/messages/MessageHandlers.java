@@ -26,10 +26,11 @@ public final class MessageHandlers {
         var message = new MessageService.NewMessage(MessageFields.text(body, "text", maxChars, true),
                 MessageFields.id(body, "reply_to"), MessageFields.clientId(body));
         body.requireValid();
-        ctx.future(() -> messages.send(Principal.of(ctx), CurrentUser.of(ctx).profile(), roomId, message).thenAccept(sent -> {
-            if (sent.created()) ctx.status(201).header("Location", "/rooms/" + roomId + "/messages/" + sent.message().id());
-            ctx.json(sent.message());
-        }));
+        // The request's own thread waits for the commit and writes the answer: the commit thread
+        // never writes to a socket, so a client that does not read can not hold it up.
+        MessageService.Sent sent = messages.send(Principal.of(ctx), CurrentUser.of(ctx).profile(), roomId, message);
+        if (sent.created()) ctx.status(201).header("Location", "/rooms/" + roomId + "/messages/" + sent.message().id());
+        ctx.json(sent.message());
     }
 
     public void page(Context ctx) {

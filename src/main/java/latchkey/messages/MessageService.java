@@ -17,7 +17,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
 
 /**
  * A room's history: sending, paging, editing, deleting, read cursors, typing. Every change takes
@@ -64,13 +63,12 @@ public final class MessageService implements AccountRemoval {
     }
 
     /**
-     * Sends a message; the future completes once it is on disk. It does not hold the request's
-     * thread meanwhile: many sends wait together for one commit.
+     * Sends a message and returns once it is on disk; many sends wait together for one commit.
      *
      * @param sender the caller's own profile, as the message shows it
      */
-    public CompletableFuture<Sent> send(Principal caller, PublicProfile sender, long roomId, NewMessage m) {
-        return db.commitLater(tx -> {
+    public Sent send(Principal caller, PublicProfile sender, long roomId, NewMessage m) {
+        return db.commit(tx -> {
             RoomGate.Standing standing = requireMember(tx, roomId, caller);
             MessageDao dao = tx.dao(MessageDao.class);
             if (m.clientId() != null) {
