@@ -208,7 +208,8 @@ step 403 PUT "/rooms/{id}/read" "/rooms/$general/read" "$cy" '{"seq":1}'
 step 204 POST "/rooms/{id}/typing" "/rooms/$general/typing" "$bob"
 step 403 POST "/rooms/{id}/typing" "/rooms/$general/typing" "$cy"
 step 200 GET "/rooms/{id}" "/rooms/$general" "$bob"
-for text in two three; do
+# Bob's allowance is 5 a minute and only sends that made a message counted ("Hi!"): four more, then 429.
+for text in two three four five; do
   step 201 POST "/rooms/{id}/messages" "/rooms/$general/messages" "$bob" "{\"text\":\"$text\"}"
 done
 step 429 POST "/rooms/{id}/messages" "/rooms/$general/messages" "$bob" '{"text":"six"}'
