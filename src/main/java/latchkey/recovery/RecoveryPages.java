@@ -12,12 +12,14 @@ import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 
 /**
  * GET and POST /reset-password and /verify-email: small pages for users without the app, plain
  * HTML forms that work with JavaScript off. A GET only shows a form (mail scanners that open every
- * link must not spend it); the POST does the work and shows the outcome. The pages load nothing
+ * link must not spend it); the POST does the work and shows the outcome: 200, 410 Gone for a
+ * link that does not work (expired, used, replaced or never valid), 422 for a form to fix. The pages load nothing
  * (their only style is inline, allowed by its hash), run no script, are not cached, send no
  * Referer (the token is in their address), and can not be framed.
  */
@@ -64,14 +66,15 @@ public final class RecoveryPages {
         String token = form.string("token");
         String password = form.string("new_password");
         if (password != null && !password.equals(form.string("new_password_again"))) form.reject("new_password_again", "is not the same");
-        RecoveryRequests.ResetConfirm request;
+        CompletableFuture<Void> confirmed;
         try {
-            request = RecoveryRequests.ResetConfirm.from(form);
+            RecoveryRequests.ResetConfirm request = RecoveryRequests.ResetConfirm.from(form);
+            confirmed = recovery.resets().confirm(request.token(), request.newPassword());
         } catch (ApiException e) {
             resetRefused(ctx, e, token);
             return;
         }
-        ctx.future(() -> recovery.resets().confirm(request.token(), request.newPassword()).handle((done, failure) -> {
+        ctx.future(() -> confirmed.handle((done, failure) -> {
             if (failure == null) {
                 show(ctx, 200, "Your password has been changed",
                         text("Every device that was signed in has been signed out. Sign in with your new password."));
@@ -128,7 +131,7 @@ public final class RecoveryPages {
         StringBuilder list = new StringBuilder("<ul class=\"errors\">\n");
         e.errors().forEach((field, problem) -> list.append("<li>").append(Html.escape(LABELS.getOrDefault(field, field)))
                 .append(": ").append(Html.escape(problem)).append("</li>\n"));
-        show(ctx, 400, "Choose a new password", fill(resetForm, "errors", list.append("</ul>\n").toString(), "token", Html.escape(token)));
+        show(ctx, 422, "Choose a new password", fill(resetForm, "errors", list.append("</ul>\n").toString(), "token", Html.escape(token)));
     }
 
     private static boolean isAboutToken(ApiException e) {
@@ -136,7 +139,7 @@ public final class RecoveryPages {
     }
 
     private void deadLink(Context ctx) {
-        show(ctx, 400, "This link does not work",
+        show(ctx, 410, "This link does not work",
                 text("It has expired, was already used, or a newer one was sent. Ask for a new one in the app."));
     }
 
