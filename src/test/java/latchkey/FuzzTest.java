@@ -79,6 +79,12 @@ class FuzzTest {
             new Endpoint("GET", "/admin/users", List.of()),
             new Endpoint("PATCH", "/admin/users/{id}", List.of("role", "disabled")),
             new Endpoint("DELETE", "/admin/users/{id}", List.of()),
+            new Endpoint("POST", "/auth/password-reset", List.of("email")),
+            new Endpoint("POST", "/auth/password-reset/confirm", List.of("token", "new_password")),
+            new Endpoint("POST", "/auth/verify-email", List.of("token")),
+            new Endpoint("POST", "/auth/confirm-email-change", List.of("token")),
+            new Endpoint("POST", "/users/me/email", List.of("new_email", "password")),
+            new Endpoint("POST", "/users/me/verify-email", List.of()),
             new Endpoint("GET", "/health", List.of()));
 
     /** One generated request, as the bytes that go on the wire. */
