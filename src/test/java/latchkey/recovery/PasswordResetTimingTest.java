@@ -2,10 +2,10 @@ package latchkey.recovery;
 
 import latchkey.support.Api;
 import latchkey.support.Harness;
+import latchkey.support.Medians;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 
@@ -38,8 +38,8 @@ class PasswordResetTimingTest {
                 unknown.add(timeRequest(api, ctx, "nobody" + i + "@example.com"));
                 known.add(timeRequest(api, ctx, "timed@example.com"));
             }
-            double a = median(unknown);
-            double b = median(known);
+            double a = Medians.of(unknown);
+            double b = Medians.of(known);
             double difference = Math.abs(a - b) / Math.max(a, b);
             report[0] = String.format("median without an account %.2f ms, with one %.2f ms, difference %.1f%%", a / 1e6, b / 1e6, difference * 100);
             assertTrue(difference < 0.20, report[0]);
@@ -54,12 +54,5 @@ class PasswordResetTimingTest {
         long elapsed = System.nanoTime() - start;
         assertEquals(202, res.status(), res.body());
         return elapsed;
-    }
-
-    private static double median(List<Long> values) {
-        List<Long> sorted = new ArrayList<>(values);
-        Collections.sort(sorted);
-        int n = sorted.size();
-        return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2.0;
     }
 }
