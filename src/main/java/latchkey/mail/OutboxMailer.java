@@ -9,6 +9,7 @@ import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -23,6 +24,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * then renamed), so a reader never sees half a mail.
  */
 final class OutboxMailer implements Mailer {
+    private static final FileAttribute<?> OWNER_ONLY_DIR = PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------"));
+    private static final FileAttribute<?> OWNER_ONLY_FILE = PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"));
     private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss.SSS'Z'").withZone(ZoneOffset.UTC);
 
     private final Path dir;
@@ -38,9 +41,9 @@ final class OutboxMailer implements Mailer {
     @Override
     public void send(Mail mail) throws MessagingException, IOException {
         if (!Files.isDirectory(dir)) {
-            Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            Files.createDirectories(dir, OWNER_ONLY_DIR);
         }
-        Path tmp = Files.createTempFile(dir, ".mail-", ".tmp", PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        Path tmp = Files.createTempFile(dir, ".mail-", ".tmp", OWNER_ONLY_FILE);
         try {
             try (OutputStream out = Files.newOutputStream(tmp)) {
                 Messages.build(session, from, mail, true).writeTo(out);

@@ -1,11 +1,13 @@
 package latchkey.recovery;
 
+import java.util.Locale;
+
 /** What a mailed token is for; stored as {@link #wireName()} in {@code account_tokens.purpose}. */
 enum Purpose {
     PASSWORD_RESET, VERIFY_EMAIL, EMAIL_CHANGE;
 
     String wireName() {
-        return name().toLowerCase(java.util.Locale.ROOT);
+        return name().toLowerCase(Locale.ROOT);
     }
 
     /**

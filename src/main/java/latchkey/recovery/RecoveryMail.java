@@ -18,8 +18,8 @@ import java.util.Optional;
  * reset asked for before an email change must not reach the old address.
  */
 final class RecoveryMail implements Composer {
-    static final Duration VERIFY_TTL = Duration.ofDays(1);
-    static final Duration EMAIL_CHANGE_TTL = Duration.ofDays(1);
+    private static final Duration VERIFY_TTL = Duration.ofDays(1);
+    private static final Duration EMAIL_CHANGE_TTL = Duration.ofDays(1);
 
     private final Database db;
     private final AccountTokens tokens;
@@ -47,34 +47,35 @@ final class RecoveryMail implements Composer {
         return switch (kind) {
             case PASSWORD_RESET -> user.filter(u -> u.email().equals(queued.to())).map(u -> letter(kind, queued.to(),
                     "Reset your " + product + " password",
-                    "Someone, hopefully you, asked to reset the password of your " + product + " account. Choose a new one here; the link works once, for " + human(resetTtl) + ":",
-                    link(resetUrl, u, Purpose.PASSWORD_RESET, resetTtl), "Choose a new password",
+                    "Someone, hopefully you, asked to reset the password of your " + product + " account."
+                            + " Choose a new one here; the link works once, for " + human(resetTtl) + ":",
+                    link(resetUrl, u, Purpose.PASSWORD_RESET, resetTtl, u.email()), "Choose a new password",
                     "If you did not ask for this, ignore this mail: your password stays as it is."));
             case VERIFY_EMAIL -> user.filter(u -> u.email().equals(queued.to()) && !u.emailVerified()).map(u -> letter(kind, queued.to(),
                     "Confirm your email address for " + product,
-                    "Please confirm that this address belongs to your " + product + " account; the link works once, for " + human(VERIFY_TTL) + ":",
-                    link(verifyUrl, u, Purpose.VERIFY_EMAIL, VERIFY_TTL), "Confirm my email address",
+                    "Please confirm that this address belongs to your " + product + " account;"
+                            + " the link works once, for " + human(VERIFY_TTL) + ":",
+                    link(verifyUrl, u, Purpose.VERIFY_EMAIL, VERIFY_TTL, u.email()), "Confirm my email address",
                     "If you did not sign up, ignore this mail."));
             case EMAIL_CHANGE -> user.map(u -> letter(kind, queued.to(),
                     "Confirm your new email address for " + product,
-                    "Someone, hopefully you, asked to move a " + product + " account to this address. Confirm it here; the link works once, for " + human(EMAIL_CHANGE_TTL) + ":",
+                    "Someone, hopefully you, asked to move a " + product + " account to this address."
+                            + " Confirm it here; the link works once, for " + human(EMAIL_CHANGE_TTL) + ":",
                     link(emailChangeUrl, u, Purpose.EMAIL_CHANGE, EMAIL_CHANGE_TTL, queued.to()), "Confirm this address",
                     "If this was not you, ignore this mail: nothing changes."));
             case EMAIL_CHANGE_NOTICE -> Optional.of(notice(kind, queued.to(),
                     "Your " + product + " email address is being changed",
-                    "Someone asked to move your " + product + " account to another email address. The change takes effect when the new address is confirmed.",
+                    "Someone asked to move your " + product + " account to another email address."
+                            + " The change takes effect when the new address is confirmed.",
                     "If this was not you, change your password now: whoever asked knows it, and a new password voids the request."));
             case PASSWORD_CHANGED -> Optional.of(notice(kind, queued.to(),
                     "Your " + product + " password was changed",
                     "The password of your " + product + " account was just changed, and every device signed in to it was signed out.",
-                    "If this was not you, reset your password now from the sign-in screen, and tell us."));
+                    "If this was not you, reset your password now from the sign-in screen."));
         };
     }
 
-    private String link(String template, UserRow user, Purpose purpose, Duration ttl) {
-        return link(template, user, purpose, ttl, user.email());
-    }
-
+    /** Makes the token (voiding the account's older ones of this purpose) and the link around it. */
     private String link(String template, UserRow user, Purpose purpose, Duration ttl, String sentTo) {
         String token = db.writer().inTransaction(h -> tokens.issue(h, user.id(), purpose, sentTo, ttl));
         return template.replace("{token}", token);

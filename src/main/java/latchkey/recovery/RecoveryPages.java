@@ -10,24 +10,27 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
-import java.util.LinkedHashMap;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * GET and POST /reset-password and /verify-email: small pages for users without the app, plain
  * HTML forms that work with JavaScript off. A GET only shows a form (mail scanners that open every
- * link must not spend it); the POST does the work and shows the outcome: 200, 410 Gone for a
- * link that does not work (expired, used, replaced or never valid), 422 for a form to fix. The pages load nothing
- * (their only style is inline, allowed by its hash), run no script, are not cached, send no
- * Referer (the token is in their address), and can not be framed.
+ * link must not spend it); the POST does the work and shows the outcome: 200, 410 Gone for a link
+ * that does not work (expired, used, replaced or never valid), 422 for a form to fix. The pages
+ * load nothing (their only style is inline, allowed by its hash), run no script, are not cached,
+ * send no Referer (the token is in their address), and can not be framed.
  */
 public final class RecoveryPages {
     private static final String HTML = "text/html; charset=utf-8";
     private static final String EMAIL_CHANGE = "email-change";
     private static final Map<String, String> LABELS = Map.of(
             "new_password", "New password", "new_password_again", "The same password again");
+    private static final Pattern PLACEHOLDER = Pattern.compile("\\{\\{([a-z]+)}}");
 
     private final Recovery recovery;
     private final String product;
@@ -64,6 +67,10 @@ public final class RecoveryPages {
     public void resetSubmit(Context ctx) {
         RequestBody form = RequestBody.readForm(ctx);
         String token = form.string("token");
+        if (!recovery.resets().linkWorks(token)) {
+            deadLink(ctx);
+            return;
+        }
         String password = form.string("new_password");
         if (password != null && !password.equals(form.string("new_password_again"))) form.reject("new_password_again", "is not the same");
         CompletableFuture<Void> confirmed;
@@ -105,7 +112,8 @@ public final class RecoveryPages {
             String token = RecoveryRequests.TokenRequest.from(form).token();
             if (change) {
                 String email = recovery.emailChanges().confirm(token).email();
-                show(ctx, 200, "Your new email address is confirmed", text("Your account now uses " + email + ". Sign in with it from now on."));
+                show(ctx, 200, "Your new email address is confirmed",
+                        text("Your account now uses " + email + ". Sign in with it from now on."));
             } else {
                 String email = recovery.verifications().verify(token).email();
                 show(ctx, 200, "Your email address is confirmed", text(email + " is verified. You can close this page."));
@@ -155,13 +163,11 @@ public final class RecoveryPages {
         return fill(message, "text", Html.escape(s));
     }
 
-    /** Fills {{name}} placeholders with values that are already HTML. */
+    /** Fills {{name}} placeholders with values that are already HTML, in one pass: a value is never read as a template. */
     private static String fill(String template, String... namesAndValues) {
-        Map<String, String> values = new LinkedHashMap<>();
+        Map<String, String> values = new HashMap<>();
         for (int i = 0; i < namesAndValues.length; i += 2) values.put(namesAndValues[i], namesAndValues[i + 1]);
-        String out = template;
-        for (Map.Entry<String, String> v : values.entrySet()) out = out.replace("{{" + v.getKey() + "}}", v.getValue());
-        return out;
+        return PLACEHOLDER.matcher(template).replaceAll(m -> Matcher.quoteReplacement(values.getOrDefault(m.group(1), m.group())));
     }
 
     private static ApiException unwrap(Throwable failure) {
@@ -181,7 +187,8 @@ public final class RecoveryPages {
 
     private static String sha256(String css) {
         try {
-            return "sha256-" + Base64.getEncoder().encodeToString(MessageDigest.getInstance("SHA-256").digest(css.getBytes(StandardCharsets.UTF_8)));
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(css.getBytes(StandardCharsets.UTF_8));
+            return "sha256-" + Base64.getEncoder().encodeToString(digest);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every JVM has SHA-256", e);
         }

@@ -8,11 +8,11 @@ import org.junit.jupiter.api.Test;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 import static latchkey.support.Api.json;
 import static latchkey.support.ProblemAssert.assertProblem;
@@ -203,7 +203,7 @@ class PasswordResetTest {
     }
 
     static Set<String> fieldNames(Api.Res res) {
-        Set<String> names = new java.util.TreeSet<>();
+        Set<String> names = new TreeSet<>();
         res.json().get("errors").fieldNames().forEachRemaining(names::add);
         return names;
     }
@@ -226,9 +226,5 @@ class PasswordResetTest {
 
     static int queued(Harness.Context ctx) {
         return ctx.db().read(h -> h.createQuery("SELECT count(*) FROM mail_queue").mapTo(Integer.class).one());
-    }
-
-    static Map<String, String> mutable(Map<String, String> m) {
-        return new HashMap<>(m);
     }
 }

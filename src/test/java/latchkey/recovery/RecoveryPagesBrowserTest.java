@@ -10,6 +10,7 @@ import javax.imageio.ImageIO;
 import java.awt.image.BufferedImage;
 import java.net.URI;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 
 import static latchkey.recovery.PasswordResetTest.outbox;
@@ -61,7 +62,7 @@ class RecoveryPagesBrowserTest {
             assertTrue(dom.contains("Choose a new password"), dom);
             HtmlForm form = HtmlForm.parse(dom, URI.create(url));
             assertEquals(token, form.fields().get("token"));
-            assertTrue(form.fields().keySet().containsAll(java.util.List.of("new_password", "new_password_again")), form.fields().toString());
+            assertTrue(form.fields().keySet().containsAll(List.of("new_password", "new_password_again")), form.fields().toString());
 
             Api.Res done = postForm(api, form, Map.of("new_password", NEW_PASSWORD, "new_password_again", NEW_PASSWORD));
             assertEquals(200, done.status(), done.body());

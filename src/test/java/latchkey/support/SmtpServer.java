@@ -11,7 +11,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
 import java.security.KeyStore;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -26,15 +28,14 @@ public final class SmtpServer implements AutoCloseable {
     public static final String USER = "latchkey";
     public static final String PASSWORD = "smtp-Secret-pass";
     private static final String STORE_PASSWORD = "changeit";
-    private static final Path DIR;
     private static final Path KEYSTORE;
     public static final Path CA_FILE;
 
     static {
         try {
-            DIR = Files.createTempDirectory("latchkey-smtp-tls");
-            KEYSTORE = DIR.resolve("smtp.p12");
-            CA_FILE = DIR.resolve("smtp.pem");
+            Path dir = Files.createTempDirectory("latchkey-smtp-tls");
+            KEYSTORE = dir.resolve("smtp.p12");
+            CA_FILE = dir.resolve("smtp.pem");
             keytool("-genkeypair", "-alias", "smtp", "-keyalg", "RSA", "-keysize", "2048", "-dname", "CN=localhost",
                     "-ext", "SAN=dns:localhost,ip:127.0.0.1", "-validity", "7", "-storetype", "PKCS12",
                     "-keystore", KEYSTORE.toString(), "-storepass", STORE_PASSWORD, "-keypass", STORE_PASSWORD);
@@ -104,13 +105,13 @@ public final class SmtpServer implements AutoCloseable {
             SSLContext context = SSLContext.getInstance("TLS");
             context.init(kmf.getKeyManagers(), null, null);
             return context;
-        } catch (IOException | java.security.GeneralSecurityException e) {
+        } catch (IOException | GeneralSecurityException e) {
             throw new AssertionError(e);
         }
     }
 
     private static void keytool(String... args) throws IOException {
-        List<String> command = new java.util.ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "keytool").toString()));
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "keytool").toString()));
         command.addAll(List.of(args));
         Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
         try {
