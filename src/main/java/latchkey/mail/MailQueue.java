@@ -46,11 +46,13 @@ public final class MailQueue {
         }
     }
 
-    /** Waits until woken or {@code millis} pass; a wake that came while the worker was busy is not lost. */
-    void await(long millis) throws InterruptedException {
+    /** Waits until woken or {@code millis} pass; a wake that came while the worker was busy is not lost. True when woken. */
+    boolean await(long millis) throws InterruptedException {
         synchronized (signal) {
             if (!pending && millis > 0) signal.wait(millis);
+            boolean woken = pending;
             pending = false;
+            return woken;
         }
     }
 

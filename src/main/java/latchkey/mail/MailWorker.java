@@ -23,6 +23,12 @@ public final class MailWorker {
     private static final int BATCH = 20;
     /** With nothing due, look again at least this often (a row another process queued). */
     private static final long IDLE_MILLIS = 60_000;
+    /**
+     * A mail just queued waits this long, so that its sending (a token, a commit, SMTP) does not
+     * compete with the answer to the request that queued it: that answer takes the same time
+     * whether or not a mail follows. Mails queued meanwhile go out together.
+     */
+    private static final long AFTER_WAKE_MILLIS = 50;
     /** How long a stop waits for the mail being sent; one cut off stays queued and goes out after the restart. */
     private static final long STOP_WAIT_MILLIS = 5_000;
 
@@ -83,7 +89,7 @@ public final class MailWorker {
                 wait = retry.initial().toMillis();
             }
             try {
-                queue.await(wait);
+                if (queue.await(wait) && !stopping) Thread.sleep(AFTER_WAKE_MILLIS);
             } catch (InterruptedException e) {
                 return;
             }

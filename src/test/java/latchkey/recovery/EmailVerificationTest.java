@@ -46,7 +46,9 @@ class EmailVerificationTest {
         MutableClock clock = new MutableClock();
         Harness.test(Map.of(), clock, (api, ctx) -> {
             Api.Session s = api.signUp("again@example.com");
+            Outbox.latest(outbox(ctx), "again@example.com", "verify-email", 1);
             assertEquals(202, api.post("/users/me/verify-email", null, s.accessToken()).status());
+            Outbox.latest(outbox(ctx), "again@example.com", "verify-email", 2);
             assertEquals(202, api.post("/users/me/verify-email", null, s.accessToken()).status());
             Api.Res refused = api.post("/users/me/verify-email", null, s.accessToken());
             assertProblem(refused, 429, "rate_limited");
