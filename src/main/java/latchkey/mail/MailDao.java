@@ -41,6 +41,9 @@ interface MailDao {
     @SqlQuery("SELECT min(next_attempt_at) FROM mail_queue")
     Optional<Long> nextAttemptAt();
 
+    @SqlUpdate("UPDATE mail_queue SET next_attempt_at = :now WHERE next_attempt_at > :now")
+    int dueNow(@Bind("now") long now);
+
     @SqlUpdate("DELETE FROM mail_queue WHERE id = ?")
     int delete(long id);
 

@@ -58,8 +58,10 @@ public final class MailWorker {
         this.retry = retry;
     }
 
+    /** After a restart (perhaps with a mended SMTP setting) every queued mail is tried at once, not at the end of its backoff. */
     public synchronized void start() {
         LOG.info("mail: {}", mailer.describe());
+        db.writer().useExtension(MailDao.class, dao -> dao.dueNow(clock.millis()));
         stopping = false;
         thread = new Thread(this::run, "mail");
         thread.setDaemon(true);
@@ -134,7 +136,7 @@ public final class MailWorker {
     }
 
     /** The chain of exception types: "MailConnectException < ConnectException". Messages may hold addresses. */
-    static String describe(Throwable e) {
+    private static String describe(Throwable e) {
         StringBuilder s = new StringBuilder(e.getClass().getSimpleName());
         Throwable cause = e.getCause();
         for (int depth = 0; cause != null && depth < 4; depth++, cause = cause.getCause()) {
