@@ -91,6 +91,7 @@ class EmailVerificationTest {
     void withRequireVerifiedEmailTheRightPasswordOfAnUnverifiedAccountIs403AndSendsANewLink() {
         Harness.test(Map.of("auth.require-verified-email", "true"), (api, ctx) -> {
             assertEquals(201, api.register("strict@example.com", Harness.PASSWORD).status());
+            Outbox.latest(outbox(ctx), "strict@example.com", "verify-email", 1);
             assertProblem(api.login("strict@example.com", "not the password"), 401, "invalid_credentials");
             assertProblem(api.login("nobody@example.com", Harness.PASSWORD), 401, "invalid_credentials");
             assertProblem(api.login("strict@example.com", Harness.PASSWORD), 403, "email_not_verified");
