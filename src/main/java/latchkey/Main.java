@@ -26,6 +26,12 @@ import latchkey.messages.MessageHandlers;
 import latchkey.messages.MessageService;
 import latchkey.rooms.RoomHandlers;
 import latchkey.rooms.RoomService;
+import latchkey.mail.MailQueue;
+import latchkey.mail.MailWorker;
+import latchkey.mail.Mailer;
+import latchkey.recovery.Recovery;
+import latchkey.recovery.RecoveryHandlers;
+import latchkey.recovery.RecoveryPages;
 import latchkey.sessions.AccessCache;
 import latchkey.sessions.Housekeeping;
 import latchkey.sessions.SessionHandlers;
@@ -87,7 +93,12 @@ public final class Main {
                 config.rateLimitEnabled() ? MessageService.sendLimit(config.chatMessagesPerMinute(), clock) : null, clock);
         // Messages first: their tombstones take numbers in rooms that the account's leaving may delete.
         UserService userService = new UserService(db, accessCache, List.of(messageService, roomService), clock);
-        AuthService authService = new AuthService(userService, sessionService, passwords, new AbuseLimits(config, clock));
+        // Mail retries wait in real time, whatever clock the rest runs on (tests move theirs by hand).
+        MailQueue mailQueue = new MailQueue(db, Clock.systemUTC());
+        Recovery recovery = Recovery.of(config, db, userService, passwords, accessCache, mailQueue, clock);
+        AuthService authService = new AuthService(userService, sessionService, passwords, new AbuseLimits(config, clock), recovery.verifications());
+        MailWorker mailWorker = new MailWorker(mailQueue, recovery.mail(), Mailer.of(config),
+                new MailWorker.Retry(config.mailRetryInitial(), config.mailRetryMax(), config.mailGiveUpAfter()));
 
         HealthHandler health = new HealthHandler(db);
         AuthHandlers auth = new AuthHandlers(authService, sessionService);
@@ -96,6 +107,8 @@ public final class Main {
         AdminHandlers admin = new AdminHandlers(userService);
         RoomHandlers rooms = new RoomHandlers(roomService, config.chatMaxRoomMembers());
         MessageHandlers messages = new MessageHandlers(messageService, config.chatMaxMessageChars());
+        RecoveryHandlers recoveryApi = new RecoveryHandlers(recovery);
+        RecoveryPages recoveryPages = RecoveryPages.load(recovery, config.productName());
         AccessFilter accessFilter = new AccessFilter(accessTokens, sessionService);
         Cors cors = new Cors(config.corsOrigins());
         OpenApiDocument openApi = OpenApiDocument.load();
@@ -113,6 +126,8 @@ public final class Main {
             app.events.serverStopped(housekeeping::stop);
             app.events.serverStopped(passwords::close);
             app.events.serverStopped(requestLog::close);
+            app.events.serverStarted(mailWorker::start);
+            app.events.serverStopped(mailWorker::stop);
             app.jetty.modifyHttpConfiguration(http -> {
                 http.setRequestHeaderSize(MAX_HEADER_BYTES);
                 // Jetty's per-connection cache of header lines would hold each client's whole
@@ -150,13 +165,24 @@ public final class Main {
                     post("/refresh", auth::refresh, PUBLIC);
                     post("/logout", auth::logout, PUBLIC);
                     post("/logout-all", auth::logoutAll, USER);
+                    post("/password-reset", recoveryApi::requestReset, PUBLIC);
+                    post("/password-reset/confirm", recoveryApi::confirmReset, PUBLIC);
+                    post("/verify-email", recoveryApi::verifyEmail, PUBLIC);
+                    post("/confirm-email-change", recoveryApi::confirmEmailChange, PUBLIC);
                 });
+                // The pages the mailed links open when they do not point at the app.
+                get("/reset-password", recoveryPages::resetForm, PUBLIC);
+                post("/reset-password", recoveryPages::resetSubmit, PUBLIC);
+                get("/verify-email", recoveryPages::verifyForm, PUBLIC);
+                post("/verify-email", recoveryPages::verifySubmit, PUBLIC);
                 path("/users", () -> {
                     get(users::search, USER);
                     get("/me", users::me, USER);
                     patch("/me", users::updateMe, USER);
                     delete("/me", auth::deleteAccount, USER);
                     post("/me/password", auth::changePassword, USER);
+                    post("/me/email", recoveryApi::requestEmailChange, USER);
+                    post("/me/verify-email", recoveryApi::resendVerification, USER);
                     get("/me/sessions", sessions::list, USER);
                     delete("/me/sessions/{id}", sessions::end, USER);
                     get("/{id}", users::profile, USER);

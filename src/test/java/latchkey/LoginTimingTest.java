@@ -2,10 +2,10 @@ package latchkey;
 
 import latchkey.support.Api;
 import latchkey.support.Harness;
+import latchkey.support.Medians;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 
@@ -37,8 +37,8 @@ class LoginTimingTest {
                 unknown.add(timeFailedLogin(api, "nobody" + i + "@example.com"));
                 wrong.add(timeFailedLogin(api, "timed@example.com"));
             }
-            double a = median(unknown);
-            double b = median(wrong);
+            double a = Medians.of(unknown);
+            double b = Medians.of(wrong);
             double difference = Math.abs(a - b) / Math.max(a, b);
             report[0] = String.format("median unknown account %.1f ms, wrong password %.1f ms, difference %.1f%%",
                     a / 1e6, b / 1e6, difference * 100);
@@ -54,12 +54,5 @@ class LoginTimingTest {
         long elapsed = System.nanoTime() - start;
         assertProblem(res, 401, "invalid_credentials");
         return elapsed;
-    }
-
-    private static double median(List<Long> values) {
-        List<Long> sorted = new ArrayList<>(values);
-        Collections.sort(sorted);
-        int n = sorted.size();
-        return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2.0;
     }
 }

@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Map;
+import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -85,9 +86,9 @@ class PackagedJarIT {
         var migrate = JarProcess.run(dir, JarProcess.env(dir), "migrate");
         assertEquals(0, migrate.exitCode(), migrate.stderr());
         long migrations;
-        try (var files = java.nio.file.Files.list(java.nio.file.Path.of("db/migration"))) {
+        try (Stream<Path> files = Files.list(Path.of("db", "migration"))) {
             migrations = files.filter(f -> f.getFileName().toString().matches("V\\d+__.*\\.sql")).count();
         }
-        assertTrue(migrate.stdout().contains(migrations + " migration(s) applied"), migrations + " expected: " + migrate.stdout());
+        assertTrue(migrate.stdout().contains(migrations + " migration(s) applied"), migrations + " files: " + migrate.stdout());
     }
 }

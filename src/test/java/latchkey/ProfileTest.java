@@ -31,7 +31,7 @@ class ProfileTest {
             assertEquals(s.userId(), body.get("id").asLong());
             assertEquals("ada", body.get("username").asText());
             assertEquals("Ada Lovelace", body.get("name").asText());
-            assertEquals(List.of("id", "email", "username", "name", "role", "created_at", "updated_at"), fieldNames(body));
+            assertEquals(List.of("id", "email", "email_verified", "username", "name", "role", "created_at", "updated_at"), fieldNames(body));
         });
     }
 

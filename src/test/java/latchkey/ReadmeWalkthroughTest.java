@@ -75,7 +75,8 @@ class ReadmeWalkthroughTest {
         List<String> expected = all(EXPECTED, script);
         assertTrue(expected.size() >= 3 && script.contains(PRINTED_BASE), "no walkthrough found in '" + name + "':\n" + script);
         Path dir = Files.createDirectories(this.dir.resolve(name.replaceAll("[^A-Za-z0-9]+", "-")));
-        Harness.test((api, ctx) -> {
+        // Mail goes to db/outbox under the script's working directory, where the recovery walkthrough reads it.
+        Harness.test(Map.of("mail.outbox-dir", dir.resolve("db/outbox").toString()), (api, ctx) -> {
             Path out = dir.resolve("stdout");
             Path err = dir.resolve("stderr");
             Process bash = new ProcessBuilder("bash", "-c", PRELUDE + script.replace(PRINTED_BASE, api.base()))

@@ -2,10 +2,13 @@ package latchkey;
 
 import latchkey.support.Api;
 import latchkey.support.Harness;
+import latchkey.support.JarProcess;
 import latchkey.support.LogCapture;
+import latchkey.support.Outbox;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -104,6 +107,58 @@ class SecretsInLogsTest {
                 assertFalse(text.contains("Secret"), "the log contains a secret value");
                 assertFalse(text.contains("$2a$"), "the log contains a bcrypt hash");
                 assertOneLinePerRequest(text, c.sent);
+            }
+        });
+    }
+
+    @Test
+    void noMailedTokenOrLinkReachesTheLog() throws Exception {
+        Harness.test(Map.of("app.public-url", "https://links.example.com"), (api, ctx) -> {
+            try (LogCapture log = new LogCapture()) {
+                Client c = new Client(api);
+                Path outbox = ctx.config().mailOutboxDir();
+                String password = "mail-Secret-passw0rd";
+                String reset = "reset-Secret-passw0rd";
+                c.secrets.addAll(List.of(password, reset, "https://links.example.com", "token="));
+
+                Api.Session s = Api.Session.of(c.call("POST", "/auth/register", json("email", "mailed@example.com", "password", password), null));
+                Outbox.Received verify = Outbox.latest(outbox, "mailed@example.com", "verify-email", 1);
+                assertEquals(202, c.call("POST", "/auth/password-reset", json("email", "mailed@example.com"), null).status());
+                assertEquals(202, c.call("POST", "/auth/password-reset", json("email", "nobody-Secret@example.com"), null).status());
+                Outbox.Received resetMail = Outbox.latest(outbox, "mailed@example.com", "password-reset", 1);
+                assertEquals(200, c.call("GET", "/reset-password?token=" + resetMail.token(), null, null).status());
+                assertEquals(200, c.call("GET", "/verify-email?token=" + verify.token(), null, null).status());
+                assertEquals(200, c.call("POST", "/auth/verify-email", json("token", verify.token()), null).status());
+                assertEquals(204, c.call("POST", "/auth/password-reset/confirm", json("token", resetMail.token(), "new_password", reset), null).status());
+                assertEquals(400, c.call("POST", "/auth/password-reset/confirm", json("token", resetMail.token(), "new_password", reset), null).status());
+                String bearer = "Bearer " + Api.Session.of(c.call("POST", "/auth/login", json("email", "mailed@example.com", "password", reset), null)).accessToken();
+                assertEquals(202, c.call("POST", "/users/me/email", json("new_email", "moved@example.com", "password", reset), bearer).status());
+                Outbox.Received change = Outbox.latest(outbox, "moved@example.com", "email-change", 1);
+                assertEquals(200, c.call("POST", "/auth/confirm-email-change", json("token", change.token()), null).status());
+                for (Outbox.Received mail : List.of(verify, resetMail, change)) c.secrets.addAll(List.of(mail.token(), mail.link()));
+                c.secrets.add(s.accessToken());
+
+                String text = awaitLines(log, c.sent.size());
+                for (String secret : c.secrets) assertFalse(text.contains(secret), "the log contains a secret: " + secret);
+                assertFalse(text.contains("Secret"), "the log contains a secret value");
+                assertFalse(text.contains("mailed@example.com") || text.contains("moved@example.com"), "addresses stay out of the log");
+                assertOneLinePerRequest(text, c.sent);
+            }
+        });
+    }
+
+    @Test
+    void aMailThatCanNotBeSentIsLoggedByIdAndKindOnly() throws Exception {
+        String smtpPassword = "smtp-Secret-password";
+        Map<String, String> config = Map.of("mail.smtp.host", "localhost", "mail.smtp.port", Integer.toString(JarProcess.freePort()),
+                "mail.smtp.username", "latchkey", "mail.smtp.password", smtpPassword, "mail.retry-initial", "PT0.05S");
+        Harness.test(config, (api, ctx) -> {
+            try (LogCapture log = new LogCapture()) {
+                api.signUp("unsent@example.com");
+                assertEquals(202, api.post("/auth/password-reset", json("email", "unsent@example.com")).status());
+                String text = awaitContains(log, "(password-reset) not sent");
+                assertTrue(text.contains("(verify-email) not sent"), text);
+                assertFalse(text.contains(smtpPassword) || text.contains("unsent@example.com") || text.contains("token"), text);
             }
         });
     }

@@ -19,12 +19,14 @@ public final class AuthService {
     private final SessionService sessions;
     private final Passwords passwords;
     private final AbuseLimits limits;
+    private final EmailVerification verification;
 
-    public AuthService(UserService users, SessionService sessions, Passwords passwords, AbuseLimits limits) {
+    public AuthService(UserService users, SessionService sessions, Passwords passwords, AbuseLimits limits, EmailVerification verification) {
         this.users = users;
         this.sessions = sessions;
         this.passwords = passwords;
         this.limits = limits;
+        this.verification = verification;
     }
 
     public CompletableFuture<TokenResponse> register(AuthRequests.Register r, ClientInfo client) {
@@ -32,6 +34,7 @@ public final class AuthService {
         users.requireAvailable(r.email(), r.username());
         return passwords.hash(r.password()).thenApply(hash -> {
             UserRow user = users.create(r.email(), r.username(), r.name(), hash);
+            verification.sendVerificationMail(user);
             return sessions.open(user, client);
         });
     }
@@ -49,6 +52,11 @@ public final class AuthService {
                 throw ApiException.invalidCredentials();
             }
             limits.loginSucceeded(accountKey, client.ip());
+            if (verification.required() && !user.get().emailVerified()) {
+                // Only the right password gets here: the owner learns why, and gets a fresh link.
+                verification.sendVerificationMail(user.get());
+                throw ApiException.emailNotVerified();
+            }
             check.upgradedHash().ifPresent(hash -> users.upgradeHash(user.get(), hash));
             return sessions.open(user.get(), client);
         });

@@ -1,7 +1,12 @@
 package latchkey.config;
 
+import jakarta.mail.internet.AddressException;
+import jakarta.mail.internet.InternetAddress;
+
 import java.io.IOException;
 import java.io.Reader;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,6 +43,27 @@ public record Config(
         int loginPerAccount,
         int loginPerIp,
         int registerPerIpHour,
+        String publicUrl,
+        boolean requireVerifiedEmail,
+        Duration resetTokenTtl,
+        int resetPerEmailHour,
+        int resetPerIpHour,
+        int accountMailPerHour,
+        Path mailOutboxDir,
+        String smtpHost,
+        int smtpPort,
+        String smtpUsername,
+        String smtpPassword,
+        SmtpTls smtpTls,
+        Optional<Path> smtpCaFile,
+        String mailFrom,
+        String productName,
+        String resetUrl,
+        String verifyUrl,
+        String emailChangeUrl,
+        Duration mailRetryInitial,
+        Duration mailRetryMax,
+        Duration mailGiveUpAfter,
         boolean docsEnabled,
         int chatMaxRoomMembers,
         int chatMaxMessageChars,
@@ -50,6 +76,9 @@ public record Config(
             return name.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
         }
     }
+
+    /** How the SMTP connection is secured: STARTTLS on the plain port (required, never skipped), TLS from the first byte, or none. */
+    public enum SmtpTls { STARTTLS, TLS, NONE }
 
     public static final List<Key> KEYS = List.of(
             new Key("server.port", "8080", "HTTP port (0 picks a free one)"),
@@ -70,6 +99,27 @@ public record Config(
             new Key("ratelimit.login-per-account", "10", "failed logins per account per window"),
             new Key("ratelimit.login-per-ip", "50", "failed logins per client IP per window"),
             new Key("ratelimit.register-per-ip-hour", "20", "registrations per client IP per hour"),
+            new Key("ratelimit.reset-per-email-hour", "3", "password reset requests per email address (as typed) per hour"),
+            new Key("ratelimit.reset-per-ip-hour", "20", "password reset requests per client IP per hour"),
+            new Key("ratelimit.account-mail-per-hour", "3", "verification mails, and email change requests, per account per hour"),
+            new Key("app.public-url", "http://localhost:8080", "the server's address as users reach it: links in mails start here"),
+            new Key("auth.require-verified-email", "false", "refuse logins (403 email_not_verified) until the email is verified"),
+            new Key("recovery.token-ttl", "PT30M", "how long a password reset link works"),
+            new Key("mail.outbox-dir", "db/outbox", "folder the mails are written to as .eml files when no SMTP host is set"),
+            new Key("mail.smtp.host", "", "SMTP server; empty: mails go to mail.outbox-dir"),
+            new Key("mail.smtp.port", "587", "SMTP port (587 submission with STARTTLS, 465 with tls)"),
+            new Key("mail.smtp.username", "", "SMTP login; empty: no authentication"),
+            new Key("mail.smtp.password", "", "SMTP password"),
+            new Key("mail.smtp.tls", "starttls", "starttls (required), tls (from the first byte) or none"),
+            new Key("mail.smtp.ca-file", "", "PEM certificates to trust for SMTP instead of the JVM's (a private CA); empty: the JVM's"),
+            new Key("mail.from", "Latchkey <no-reply@localhost>", "From of every mail"),
+            new Key("mail.product-name", "Latchkey", "the product name in mails and pages"),
+            new Key("mail.reset-url", "{public-url}/reset-password?token={token}", "password reset link; {public-url} and {token} are filled in"),
+            new Key("mail.verify-url", "{public-url}/verify-email?token={token}", "email verification link"),
+            new Key("mail.email-change-url", "{public-url}/verify-email?token={token}&kind=email-change", "email change confirmation link"),
+            new Key("mail.retry-initial", "PT5S", "wait after a failed send; it doubles with each failure"),
+            new Key("mail.retry-max", "PT15M", "longest wait between two tries of a mail"),
+            new Key("mail.give-up-after", "P3D", "a mail still not sent this long after it was queued is dropped"),
             new Key("docs.enabled", "true", "serve the API docs page at /docs"),
             new Key("chat.max-room-members", "1000", "members a room may have; beyond it: 409 room_full"),
             new Key("chat.max-message-chars", "4000", "longest message text, in characters (code points)"),
@@ -138,6 +188,7 @@ public record Config(
         if (issuer.isEmpty()) throw new ConfigException("jwt.issuer", "must not be empty");
         String dbUrl = v.get("db.url");
         if (!dbUrl.startsWith("jdbc:sqlite:")) throw new ConfigException("db.url", "must start with jdbc:sqlite:");
+        String publicUrl = publicUrl(v);
         List<String> origins = Arrays.stream(v.get("cors.origins").split(","))
                 .map(String::trim).filter(s -> !s.isEmpty()).toList();
         return new Config(
@@ -158,6 +209,27 @@ public record Config(
                 intIn(v, "ratelimit.login-per-account", 1, Integer.MAX_VALUE),
                 intIn(v, "ratelimit.login-per-ip", 1, Integer.MAX_VALUE),
                 intIn(v, "ratelimit.register-per-ip-hour", 1, Integer.MAX_VALUE),
+                publicUrl,
+                bool(v, "auth.require-verified-email"),
+                positiveDuration(v, "recovery.token-ttl"),
+                intIn(v, "ratelimit.reset-per-email-hour", 1, Integer.MAX_VALUE),
+                intIn(v, "ratelimit.reset-per-ip-hour", 1, Integer.MAX_VALUE),
+                intIn(v, "ratelimit.account-mail-per-hour", 1, Integer.MAX_VALUE),
+                path(v, "mail.outbox-dir"),
+                v.get("mail.smtp.host"),
+                intIn(v, "mail.smtp.port", 1, 65535),
+                v.get("mail.smtp.username"),
+                v.get("mail.smtp.password"),
+                parse(v, "mail.smtp.tls", "starttls, tls or none", s -> SmtpTls.valueOf(s.toUpperCase(Locale.ROOT))),
+                Optional.of(v.get("mail.smtp.ca-file")).filter(s -> !s.isEmpty()).map(s -> existingFile(v, "mail.smtp.ca-file")),
+                mailFrom(v),
+                required(v, "mail.product-name"),
+                linkTemplate(v, "mail.reset-url", publicUrl),
+                linkTemplate(v, "mail.verify-url", publicUrl),
+                linkTemplate(v, "mail.email-change-url", publicUrl),
+                positiveDuration(v, "mail.retry-initial"),
+                positiveDuration(v, "mail.retry-max"),
+                positiveDuration(v, "mail.give-up-after"),
                 bool(v, "docs.enabled"),
                 intIn(v, "chat.max-room-members", 2, 1_000_000),
                 intIn(v, "chat.max-message-chars", 1, 60_000),
@@ -211,5 +283,58 @@ public record Config(
         Duration d = duration(v, key);
         if (d.isZero()) throw new ConfigException(key, "must be longer than zero");
         return d;
+    }
+
+    private static String required(Map<String, String> v, String key) {
+        String value = v.get(key);
+        if (value.isEmpty()) throw new ConfigException(key, "must not be empty");
+        return value;
+    }
+
+    private static Path path(Map<String, String> v, String key) {
+        required(v, key);
+        return parse(v, key, "a path", Path::of);
+    }
+
+    private static Path existingFile(Map<String, String> v, String key) {
+        Path file = path(v, key);
+        if (!Files.isRegularFile(file)) throw new ConfigException(key, file + " is not a readable file");
+        return file;
+    }
+
+    /** An absolute http(s) URL without query or fragment, kept without a trailing slash. */
+    private static String publicUrl(Map<String, String> v) {
+        String raw = v.get("app.public-url");
+        URI uri = parse(v, "app.public-url", "an absolute URL such as https://chat.example.com", URI::create);
+        boolean web = "http".equals(uri.getScheme()) || "https".equals(uri.getScheme());
+        if (!web || uri.getHost() == null || uri.getRawQuery() != null || uri.getRawFragment() != null) {
+            throw new ConfigException("app.public-url", "'" + raw + "' is not an absolute http or https URL without query or fragment");
+        }
+        return raw.endsWith("/") ? raw.substring(0, raw.length() - 1) : raw;
+    }
+
+    /** A link template with {@code {public-url}} filled in; it must hold {@code {token}} and make an absolute URL. */
+    private static String linkTemplate(Map<String, String> v, String key, String publicUrl) {
+        String template = v.get(key).replace("{public-url}", publicUrl);
+        if (!template.contains("{token}")) throw new ConfigException(key, "must contain {token}");
+        try {
+            if (!new URI(template.replace("{token}", "t")).isAbsolute()) throw new URISyntaxException(template, "not absolute");
+        } catch (URISyntaxException e) {
+            throw new ConfigException(key, "'" + v.get(key) + "' does not make an absolute URL");
+        }
+        return template;
+    }
+
+    /** One address, strictly as RFC 822 has it (a display name is fine): every mail's From. */
+    private static String mailFrom(Map<String, String> v) {
+        String from = required(v, "mail.from");
+        try {
+            InternetAddress[] parsed = InternetAddress.parse(from, true);
+            if (parsed.length != 1) throw new AddressException("not one address");
+            parsed[0].validate();
+        } catch (AddressException e) {
+            throw new ConfigException("mail.from", "'" + from + "' is not one address such as Chat <no-reply@example.com>");
+        }
+        return from;
     }
 }

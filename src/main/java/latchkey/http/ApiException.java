@@ -57,6 +57,12 @@ public final class ApiException extends RuntimeException {
         return of(403, "forbidden", "Forbidden", detail);
     }
 
+    /** The right password of an account whose email is not verified, with {@code auth.require-verified-email}. */
+    public static ApiException emailNotVerified() {
+        return of(403, "email_not_verified", "Email not verified",
+                "Confirm your email address first with the link in the verification mail; signing in sends a new one (a few an hour at most).");
+    }
+
     public static ApiException notFound(String detail) {
         return of(404, "not_found", "Not found", detail);
     }

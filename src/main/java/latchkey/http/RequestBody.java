@@ -7,8 +7,12 @@ import io.javalin.http.Context;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.URLDecoder;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.Charset;
 import java.nio.charset.IllegalCharsetNameException;
+import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -33,7 +37,7 @@ public final class RequestBody {
     }
 
     public static RequestBody read(Context ctx) {
-        requireJsonContentType(ctx.contentType());
+        requireMediaType(ctx.contentType(), "application/json");
         byte[] bytes = readLimited(ctx);
         JsonNode tree;
         try {
@@ -46,6 +50,33 @@ public final class RequestBody {
         if (tree == null || tree.isMissingNode()) throw ApiException.malformedJson("The body is empty; send a JSON object.");
         if (!tree.isObject()) throw ApiException.validation(Map.of("body", "must be a JSON object"));
         return new RequestBody((ObjectNode) tree);
+    }
+
+    /**
+     * A form post ({@code application/x-www-form-urlencoded}, UTF-8) as a flat object of strings,
+     * with the same limits, so that an HTML page validates its fields exactly as the JSON route
+     * does. A name sent twice keeps its first value.
+     */
+    public static RequestBody readForm(Context ctx) {
+        requireMediaType(ctx.contentType(), "application/x-www-form-urlencoded");
+        String form;
+        try {
+            form = StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(readLimited(ctx))).toString();
+        } catch (CharacterCodingException e) {
+            throw ApiException.badRequest("The form is not valid UTF-8.");
+        }
+        ObjectNode node = Json.MAPPER.createObjectNode();
+        for (String pair : form.split("&")) {
+            if (pair.isEmpty()) continue;
+            int eq = pair.indexOf('=');
+            try {
+                String name = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
+                if (!node.has(name)) node.put(name, eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
+            } catch (IllegalArgumentException e) {
+                throw ApiException.badRequest("The form is not valid URL encoding.");
+            }
+        }
+        return new RequestBody(node);
     }
 
     /**
@@ -75,11 +106,11 @@ public final class RequestBody {
         }
     }
 
-    private static void requireJsonContentType(String contentType) {
+    private static void requireMediaType(String contentType, String expected) {
         if (contentType == null) throw ApiException.unsupportedMediaType();
         int semicolon = contentType.indexOf(';');
         String mediaType = (semicolon < 0 ? contentType : contentType.substring(0, semicolon)).trim().toLowerCase(Locale.ROOT);
-        if (!mediaType.equals("application/json")) throw ApiException.unsupportedMediaType();
+        if (!mediaType.equals(expected)) throw ApiException.unsupportedMediaType();
     }
 
     /** Reads at most one byte past the limit, whatever Content-Length claims (chunked bodies have none). */

@@ -17,7 +17,7 @@ import java.util.Optional;
 @RegisterRowMapper(UserDao.UserRowMapper.class)
 @RegisterRowMapper(UserDao.ProfileMapper.class)
 public interface UserDao {
-    String USER_COLUMNS = "id, email, username, name, password_hash, role, disabled, password_changed_at, created_at, updated_at";
+    String USER_COLUMNS = "id, email, username, name, password_hash, role, disabled, password_changed_at, created_at, updated_at, email_verified";
 
     /*
      * Rows are mapped by hand: Jdbi's ConstructorMapper matches columns to record components by
@@ -34,7 +34,8 @@ public interface UserDao {
         public static UserRow read(ResultSet rs) throws SQLException {
             return new UserRow(rs.getLong("id"), rs.getString("email"), rs.getString("username"), rs.getString("name"),
                     rs.getString("password_hash"), rs.getString("role"), rs.getBoolean("disabled"),
-                    rs.getLong("password_changed_at"), rs.getLong("created_at"), rs.getLong("updated_at"));
+                    rs.getLong("password_changed_at"), rs.getLong("created_at"), rs.getLong("updated_at"),
+                    rs.getBoolean("email_verified"));
         }
     }
 
@@ -82,6 +83,13 @@ public interface UserDao {
     /** A re-hash at a higher cost is the same password: tokens stay valid. */
     @SqlUpdate("UPDATE users SET password_hash = :hash WHERE id = :id AND password_hash = :oldHash")
     int upgradeHash(@Bind("id") long id, @Bind("oldHash") String oldHash, @Bind("hash") String hash);
+
+    @SqlUpdate("UPDATE users SET email_verified = 1, updated_at = :now WHERE id = :id AND email_verified = 0")
+    int markEmailVerified(@Bind("id") long id, @Bind("now") long now);
+
+    /** The address was confirmed by following a link sent to it, so it is verified too. */
+    @SqlUpdate("UPDATE users SET email = :email, email_verified = 1, updated_at = :now WHERE id = :id")
+    int changeEmail(@Bind("id") long id, @Bind("email") String email, @Bind("now") long now);
 
     @SqlUpdate("UPDATE users SET role = :role, updated_at = :now WHERE id = :id")
     int setRole(@Bind("id") long id, @Bind("role") String role, @Bind("now") long now);

@@ -13,7 +13,8 @@ public record UserRow(
         boolean disabled,
         long passwordChangedAt,
         long createdAt,
-        long updatedAt) {
+        long updatedAt,
+        boolean emailVerified) {
 
     public Role roleValue() {
         return Role.parse(role).orElse(Role.USER);

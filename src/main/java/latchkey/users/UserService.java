@@ -6,10 +6,12 @@ import latchkey.db.Database;
 import latchkey.http.ApiException;
 import latchkey.sessions.AccessCache;
 import latchkey.sessions.SessionDao;
+import org.jdbi.v3.core.Handle;
 
 import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /** Accounts: creating them, reading and changing profiles, search, and what administrators may change. */
@@ -82,8 +84,17 @@ public final class UserService {
 
     /** Stores a new password hash; every session of the user ends. */
     public void changePassword(long userId, String newHash) {
+        changePassword(userId, newHash, h -> { });
+    }
+
+    /**
+     * The same, with {@code first} run at the start of the same transaction: a password reset
+     * spends its token there, and by throwing it stops the change (both happen, or neither).
+     */
+    public void changePassword(long userId, String newHash, Consumer<Handle> first) {
         long now = clock.millis();
         db.writer().useTransaction(h -> {
+            first.accept(h);
             h.attach(UserDao.class).changePassword(userId, newHash, now);
             h.attach(SessionDao.class).revokeAll(userId, now);
         });

@@ -50,6 +50,29 @@ class ConfigTest {
         assertProblem("bcrypt.cost", Map.of("BCRYPT_COST", "3"));
         assertProblem("ratelimit.enabled", Map.of("RATELIMIT_ENABLED", "yes"));
         assertProblem("db.url", Map.of("DB_URL", "jdbc:postgresql://x"));
+        assertProblem("app.public-url", Map.of("APP_PUBLIC_URL", "chat.example.com"));
+        assertProblem("app.public-url", Map.of("APP_PUBLIC_URL", "https://chat.example.com/?x=1"));
+        assertProblem("mail.reset-url", Map.of("MAIL_RESET_URL", "{public-url}/reset"));
+        assertProblem("mail.verify-url", Map.of("MAIL_VERIFY_URL", "/verify?token={token}"));
+        assertProblem("mail.smtp.tls", Map.of("MAIL_SMTP_TLS", "ssl"));
+        assertProblem("mail.smtp.port", Map.of("MAIL_SMTP_PORT", "0"));
+        assertProblem("mail.from", Map.of("MAIL_FROM", "two@example.com, addresses@example.com"));
+        assertProblem("mail.from", Map.of("MAIL_FROM", "Chat <no-reply>"));
+        assertProblem("mail.smtp.ca-file", Map.of("MAIL_SMTP_CA_FILE", dir.resolve("absent.pem").toString()));
+        assertProblem("recovery.token-ttl", Map.of("RECOVERY_TOKEN_TTL", "PT0S"));
+    }
+
+    @Test
+    void linkTemplatesStartAtThePublicUrl() {
+        Config c = Config.load(dir.resolve("absent"), Map.of("APP_PUBLIC_URL", "https://chat.example.com/",
+                "MAIL_RESET_URL", "capacitor://localhost/reset?token={token}"));
+        assertEquals("https://chat.example.com", c.publicUrl());
+        assertEquals("capacitor://localhost/reset?token={token}", c.resetUrl());
+        assertEquals("https://chat.example.com/verify-email?token={token}", c.verifyUrl());
+        assertEquals("https://chat.example.com/verify-email?token={token}&kind=email-change", c.emailChangeUrl());
+        assertEquals(Duration.ofMinutes(30), c.resetTokenTtl());
+        assertEquals(Path.of("db/outbox"), c.mailOutboxDir());
+        assertEquals(Config.SmtpTls.STARTTLS, c.smtpTls());
     }
 
     @Test

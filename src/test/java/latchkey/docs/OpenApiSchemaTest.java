@@ -11,6 +11,7 @@ import com.networknt.schema.SpecificationVersion;
 import latchkey.sessions.AccessCache;
 import latchkey.support.Api;
 import latchkey.support.Harness;
+import latchkey.support.Outbox;
 import latchkey.users.UserService;
 import org.junit.jupiter.api.Test;
 
@@ -135,6 +136,9 @@ class OpenApiSchemaTest {
             assertEquals(403, outsider.status(), outsider.toString());
             assertMatches(registry, "Problem", outsider);
 
+            assertMatches(registry, "Accepted", api.post("/auth/password-reset", json("email", "ada@example.com")));
+            String verify = Outbox.latest(ctx.config().mailOutboxDir(), "ada@example.com", "verify-email", 1).token();
+            assertMatches(registry, "User", api.post("/auth/verify-email", json("token", verify)));
             assertMatches(registry, "Problem", api.post("/auth/register", json("email", "nope", "password", "short")));
             assertMatches(registry, "Problem", api.get("/users/me"));
         });

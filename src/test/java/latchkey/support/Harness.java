@@ -44,6 +44,7 @@ public final class Harness {
         values.put("bcrypt.cost", "4");
         values.put("ratelimit.register-per-ip-hour", "100000");
         values.put("ratelimit.login-per-ip", "100000");
+        values.put("mail.outbox-dir", dbFile.resolveSibling("outbox").toString());
         return values;
     }
 
