@@ -74,9 +74,7 @@ class ChatAccountsTest {
         Harness.test((api, ctx) -> {
             Chat ada = Chat.signUp(api, "ada@example.com");
             Chat bob = Chat.signUp(api, "bob@example.com");
-            api.signUp("root@example.com");
-            ctx.db().writer().useHandle(h -> h.execute("UPDATE users SET role = 'admin' WHERE email = 'root@example.com'"));
-            Chat root = new Chat(api, Api.Session.of(api.login("root@example.com", Harness.PASSWORD)));
+            Chat root = Chat.signUpSiteAdmin(api, ctx, "root@example.com");
             long room = ada.createRoom("Ada's", false, bob);
             ada.send(room, "bye");
             Chat.expect(204, root.delete("/admin/users/" + ada.userId()));
@@ -91,9 +89,7 @@ class ChatAccountsTest {
         Harness.test((api, ctx) -> {
             Chat ada = Chat.signUp(api, "ada@example.com");
             Chat bob = Chat.signUp(api, "bob@example.com");
-            api.signUp("root@example.com");
-            ctx.db().writer().useHandle(h -> h.execute("UPDATE users SET role = 'admin' WHERE email = 'root@example.com'"));
-            Chat root = new Chat(api, Api.Session.of(api.login("root@example.com", Harness.PASSWORD)));
+            Chat root = Chat.signUpSiteAdmin(api, ctx, "root@example.com");
             long room = ada.createRoom("Ada's", false, bob);
             long direct = Chat.expect(201, ada.post("/rooms/direct", json("user_id", bob.userId()))).get("id").asLong();
             ada.send(room, "still here");

@@ -92,9 +92,7 @@ class RoomPermissionsTest {
             Chat target = Chat.signUp(api, "target@example.com");
             Chat targetAdmin = Chat.signUp(api, "target-admin@example.com");
             Chat author = Chat.signUp(api, "author@example.com");
-            api.signUp("site-admin@example.com");
-            ctx.db().writer().useHandle(h -> h.execute("UPDATE users SET role = 'admin' WHERE email = 'site-admin@example.com'"));
-            Chat siteAdmin = new Chat(api, Api.Session.of(api.login("site-admin@example.com", Harness.PASSWORD)));
+            Chat siteAdmin = Chat.signUpSiteAdmin(api, ctx, "site-admin@example.com");
             Map<Actor, Chat> actors = Map.of(Actor.OWNER, owner, Actor.ADMIN, admin, Actor.MEMBER, member,
                     Actor.OUTSIDER, outsider, Actor.SITE_ADMIN, siteAdmin);
 

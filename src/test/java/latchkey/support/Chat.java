@@ -13,6 +13,13 @@ public record Chat(Api api, Api.Session session) {
         return new Chat(api, api.signUp(email));
     }
 
+    /** Signs up a user, makes it a site administrator and signs in again, so that its token carries the role. */
+    public static Chat signUpSiteAdmin(Api api, Harness.Context ctx, String email) {
+        api.signUp(email);
+        ctx.db().writer().useHandle(h -> h.execute("UPDATE users SET role = 'admin' WHERE email = ?", email));
+        return new Chat(api, Api.Session.of(api.login(email, Harness.PASSWORD)));
+    }
+
     public long userId() {
         return session.userId();
     }
