@@ -53,10 +53,6 @@ public interface MessageDao {
     @SqlQuery("SELECT " + COLUMNS + " WHERE m.room_id = :room AND m.seq > :seq ORDER BY m.seq LIMIT :limit")
     List<MessageRow> after(@Bind("room") long roomId, @Bind("seq") long seq, @Bind("limit") int limit);
 
-    /** Messages whose latest change came after {@code seq}, in the order of those changes: what a resume replays. */
-    @SqlQuery("SELECT " + COLUMNS + " WHERE m.room_id = :room AND m.change_seq > :seq ORDER BY m.change_seq LIMIT :limit")
-    List<MessageRow> changedAfter(@Bind("room") long roomId, @Bind("seq") long seq, @Bind("limit") int limit);
-
     /** Messages from others, not deleted, after the reader's cursor, counting at most {@code cap}. */
     @SqlQuery("""
             SELECT count(*) FROM (SELECT 1 FROM messages

@@ -9,9 +9,4 @@ record RoomRow(long id, String kind, String name, String topic, boolean isPrivat
     boolean isDirect() {
         return DIRECT.equals(kind);
     }
-
-    /** Any signed-in user may read it. */
-    boolean isPublicGroup() {
-        return !isDirect() && !isPrivate;
-    }
 }
