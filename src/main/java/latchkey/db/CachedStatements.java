@@ -25,14 +25,13 @@ final class CachedStatements extends DefaultStatementBuilder {
      * statements are kept across them and closed with the database ({@link #closeAll()}).
      */
     private final boolean keptAcrossHandles;
+    private final Map<String, PreparedStatement> idle = new HashMap<>();
+    /** Statements handed out, by the SQL they were prepared from: Jdbi's close names the SQL before parsing. */
+    private final Map<Statement, String> inUse = new IdentityHashMap<>();
 
     CachedStatements(boolean keptAcrossHandles) {
         this.keptAcrossHandles = keptAcrossHandles;
     }
-
-    private final Map<String, PreparedStatement> idle = new HashMap<>();
-    /** Statements handed out, by the SQL they were prepared from: Jdbi's close names the SQL before parsing. */
-    private final Map<Statement, String> inUse = new IdentityHashMap<>();
 
     @Override
     public PreparedStatement create(Connection conn, String sql, StatementContext ctx) throws SQLException {
