@@ -200,17 +200,9 @@ class RoomsTest {
             ada.send(rooms.get(1), "one again");
             // Order: 1 (latest message), 3, then the rest by creation, newest first: direct, 4, 2, 0.
             List<Long> expected = List.of(rooms.get(1), rooms.get(3), direct, rooms.get(4), rooms.get(2), rooms.get(0));
-            List<Long> seen = new ArrayList<>();
-            String next = null;
-            int pages = 0;
-            do {
-                JsonNode page = Chat.expect(200, ada.get("/rooms?limit=4" + (next == null ? "" : "&after=" + next)));
-                page.get("rooms").forEach(r -> seen.add(r.get("id").asLong()));
-                next = page.get("next").isNull() ? null : page.get("next").asText();
-                pages++;
-            } while (next != null);
-            assertEquals(expected, seen);
-            assertEquals(2, pages);
+            List<List<JsonNode>> pages = ada.pages("/rooms?limit=4", "rooms");
+            assertEquals(expected, pages.stream().flatMap(List::stream).map(r -> r.get("id").asLong()).toList());
+            assertEquals(2, pages.size());
             JsonNode first = Chat.expect(200, ada.get("/rooms?limit=2")).get("rooms");
             assertEquals("one again", first.get(0).at("/last_message/text").asText());
             assertEquals(1, first.get(0).at("/membership/unread_count").asInt(), "bob's message; ada's own is not unread");
@@ -240,17 +232,9 @@ class RoomsTest {
             assertEquals(List.of(), names(bob, "/rooms?scope=public&q=%25"), "% matches only itself");
             assertEquals(List.of("under_score"), names(bob, "/rooms?scope=public&q=under_"));
             assertEquals(List.of(), names(bob, "/rooms?scope=public&q=unde_s"), "_ matches only itself");
-            List<String> paged = new ArrayList<>();
-            String next = null;
-            do {
-                JsonNode page = Chat.expect(200, bob.get("/rooms?scope=public&limit=3" + (next == null ? "" : "&after=" + next)));
-                page.get("rooms").forEach(r -> {
-                    paged.add(r.get("name").asText());
-                    assertTrue(r.get("membership").isNull(), "bob is in none of them");
-                });
-                next = page.get("next").isNull() ? null : page.get("next").asText();
-            } while (next != null);
-            assertEquals(names(bob, "/rooms?scope=public&limit=100"), paged);
+            List<JsonNode> paged = bob.pages("/rooms?scope=public&limit=3", "rooms").stream().flatMap(List::stream).toList();
+            assertEquals(names(bob, "/rooms?scope=public&limit=100"), paged.stream().map(r -> r.get("name").asText()).toList());
+            assertTrue(paged.stream().allMatch(r -> r.get("membership").isNull()), "bob is in none of them");
             assertEquals("owner", Chat.expect(200, ada.get("/rooms?scope=public&q=zeb")).at("/rooms/0/membership/role").asText());
         });
     }
@@ -273,13 +257,8 @@ class RoomsTest {
             assertEquals(200, outsider.get("/rooms/" + room).status());
             Chat.expect(200, ada.patch("/rooms/" + room, json("private", true)));
             assertProblem(outsider.get("/rooms/" + room), 404, "not_found");
-            List<Long> seen = new ArrayList<>();
-            String next = null;
-            do {
-                JsonNode page = Chat.expect(200, ada.get("/rooms/" + room + "/members?limit=3" + (next == null ? "" : "&after=" + next)));
-                seen.addAll(ids(page.get("members"), "/user/id"));
-                next = page.get("next").isNull() ? null : page.get("next").asText();
-            } while (next != null);
+            List<Long> seen = ada.pages("/rooms/" + room + "/members?limit=3", "members").stream().flatMap(List::stream)
+                    .map(m -> m.at("/user/id").asLong()).toList();
             assertEquals(8, seen.size());
             assertEquals(8, new HashSet<>(seen).size());
             assertProblem(ada.get("/rooms/" + room + "/members?after=bad"), 400, "validation_failed");

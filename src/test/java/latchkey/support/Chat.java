@@ -68,6 +68,23 @@ public record Chat(Api api, Api.Session session) {
         return expect(200, get("/rooms/" + roomId + "/messages" + query));
     }
 
+    /**
+     * Every page of a list with an opaque {@code next} cursor, from the first to the one whose
+     * {@code next} is null: each page's entries of {@code field}.
+     */
+    public List<List<JsonNode>> pages(String path, String field) {
+        List<List<JsonNode>> pages = new ArrayList<>();
+        String next = null;
+        do {
+            JsonNode page = expect(200, get(path + (next == null ? "" : "&after=" + next)));
+            List<JsonNode> entries = new ArrayList<>();
+            page.get(field).forEach(entries::add);
+            pages.add(entries);
+            next = page.get("next").isNull() ? null : page.get("next").asText();
+        } while (next != null);
+        return pages;
+    }
+
     /** The seqs of a page of messages, in the order given. */
     public static List<Long> seqs(JsonNode page) {
         List<Long> seqs = new ArrayList<>();
