@@ -22,17 +22,18 @@ import latchkey.http.RequestBody;
 import latchkey.http.RequestIds;
 import latchkey.http.RequestLog;
 import latchkey.http.Responses;
-import latchkey.messages.MessageHandlers;
-import latchkey.messages.MessageService;
-import latchkey.rooms.RoomHandlers;
-import latchkey.rooms.RoomService;
 import latchkey.mail.MailQueue;
 import latchkey.mail.MailWorker;
 import latchkey.mail.Mailer;
+import latchkey.messages.MessageHandlers;
+import latchkey.messages.MessageService;
 import latchkey.recovery.Recovery;
 import latchkey.recovery.RecoveryHandlers;
 import latchkey.recovery.RecoveryPages;
+import latchkey.rooms.RoomHandlers;
+import latchkey.rooms.RoomService;
 import latchkey.sessions.AccessCache;
+import latchkey.sessions.AccessChange;
 import latchkey.sessions.Housekeeping;
 import latchkey.sessions.SessionHandlers;
 import latchkey.sessions.SessionService;
@@ -85,17 +86,18 @@ public final class Main {
     /** The same, publishing to {@code events}: tests listen there to what the features announce. */
     public static Javalin app(Config config, Database db, JwtSecret secret, Clock clock, EventBus events) {
         AccessCache accessCache = new AccessCache();
+        events.subscribe(AccessChange.class, accessCache::apply);
         AccessTokens accessTokens = new AccessTokens(secret.bytes(), config.jwtIssuer(), config.accessTtl(), clock);
         Passwords passwords = new Passwords(config.bcryptCost(), config.hashingThreads(), config.bcryptMaxQueue());
-        SessionService sessionService = new SessionService(db, accessTokens, accessCache, config.refreshTtl(), config.refreshReuseGrace(), clock);
+        SessionService sessionService = new SessionService(db, accessTokens, accessCache, events, config.refreshTtl(), config.refreshReuseGrace(), clock);
         RoomService roomService = new RoomService(db, events, config.chatMaxRoomMembers(), clock);
         MessageService messageService = new MessageService(db, roomService, events,
                 config.rateLimitEnabled() ? MessageService.sendLimit(config.chatMessagesPerMinute(), clock) : null, clock);
         // Messages first: their tombstones take numbers in rooms that the account's leaving may delete.
-        UserService userService = new UserService(db, accessCache, List.of(messageService, roomService), clock);
+        UserService userService = new UserService(db, events, List.of(messageService, roomService), clock);
         // Mail retries wait in real time, whatever clock the rest runs on (tests move theirs by hand).
         MailQueue mailQueue = new MailQueue(db, Clock.systemUTC());
-        Recovery recovery = Recovery.of(config, db, userService, passwords, accessCache, mailQueue, clock);
+        Recovery recovery = Recovery.of(config, db, userService, passwords, events, mailQueue, clock);
         AuthService authService = new AuthService(userService, sessionService, passwords, new AbuseLimits(config, clock), recovery.verifications());
         MailWorker mailWorker = new MailWorker(mailQueue, recovery.mail(), Mailer.of(config),
                 new MailWorker.Retry(config.mailRetryInitial(), config.mailRetryMax(), config.mailGiveUpAfter()));
