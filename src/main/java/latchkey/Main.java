@@ -6,6 +6,7 @@ import latchkey.auth.AbuseLimits;
 import latchkey.auth.AccessFilter;
 import latchkey.auth.AuthHandlers;
 import latchkey.auth.AuthService;
+import latchkey.auth.Authenticator;
 import latchkey.auth.Passwords;
 import latchkey.config.Config;
 import latchkey.db.Database;
@@ -27,6 +28,10 @@ import latchkey.mail.MailWorker;
 import latchkey.mail.Mailer;
 import latchkey.messages.MessageHandlers;
 import latchkey.messages.MessageService;
+import latchkey.realtime.Hub;
+import latchkey.realtime.Limits;
+import latchkey.realtime.RealtimeEndpoint;
+import latchkey.realtime.RealtimeShutdown;
 import latchkey.recovery.Recovery;
 import latchkey.recovery.RecoveryHandlers;
 import latchkey.recovery.RecoveryPages;
@@ -42,7 +47,11 @@ import latchkey.tokens.JwtSecret;
 import latchkey.users.AdminHandlers;
 import latchkey.users.UserHandlers;
 import latchkey.users.UserService;
+import org.eclipse.jetty.server.Connector;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.handler.GracefulHandler;
+import org.eclipse.jetty.util.component.LifeCycle;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -54,6 +63,7 @@ import static io.javalin.apibuilder.ApiBuilder.patch;
 import static io.javalin.apibuilder.ApiBuilder.path;
 import static io.javalin.apibuilder.ApiBuilder.post;
 import static io.javalin.apibuilder.ApiBuilder.put;
+import static io.javalin.apibuilder.ApiBuilder.ws;
 import static latchkey.auth.Access.ADMIN;
 import static latchkey.auth.Access.PUBLIC;
 import static latchkey.auth.Access.USER;
@@ -111,7 +121,12 @@ public final class Main {
         MessageHandlers messages = new MessageHandlers(messageService, config.chatMaxMessageChars());
         RecoveryHandlers recoveryApi = new RecoveryHandlers(recovery);
         RecoveryPages recoveryPages = RecoveryPages.load(recovery, config.productName());
-        AccessFilter accessFilter = new AccessFilter(accessTokens, sessionService);
+        Authenticator authenticator = new Authenticator(accessTokens, sessionService);
+        AccessFilter accessFilter = new AccessFilter(authenticator);
+        Limits realtimeLimits = Limits.of(config);
+        Hub hub = new Hub(realtimeLimits, clock);
+        hub.listenTo(events);
+        RealtimeEndpoint realtime = new RealtimeEndpoint(hub, authenticator, roomService, messageService, realtimeLimits, clock);
         Cors cors = new Cors(config.corsOrigins());
         OpenApiDocument openApi = OpenApiDocument.load();
         RequestLog requestLog = new RequestLog();
@@ -130,6 +145,8 @@ public final class Main {
             app.events.serverStopped(requestLog::close);
             app.events.serverStarted(mailWorker::start);
             app.events.serverStopped(mailWorker::stop);
+            app.events.serverStarting(hub::start);
+            app.events.serverStopped(hub::stop);
             app.jetty.modifyHttpConfiguration(http -> {
                 http.setRequestHeaderSize(MAX_HEADER_BYTES);
                 // Jetty's per-connection cache of header lines would hold each client's whole
@@ -138,8 +155,17 @@ public final class Main {
             });
             app.jetty.modifyServer(server -> {
                 server.setErrorHandler(new JettyErrors());
-                server.insertHandler(gracefulStop());
+                GracefulHandler requests = gracefulStop();
+                server.insertHandler(requests);
+                server.addBean(new RealtimeShutdown(requests, hub));
                 server.setStopTimeout(STOP_TIMEOUT.toMillis());
+                server.addEventListener(acceptQueue(config.acceptQueue()));
+            });
+            app.jetty.modifyWebSocketServletFactory(sockets -> {
+                sockets.setMaxTextMessageSize(RealtimeEndpoint.MAX_FRAME_BYTES);
+                sockets.setMaxBinaryMessageSize(RealtimeEndpoint.MAX_FRAME_BYTES);
+                // Jetty's default closes a socket after 30 s without traffic; the pings keep a quiet one open.
+                sockets.setIdleTimeout(realtimeLimits.pingInterval().multipliedBy(3));
             });
             app.jetty.modifyServletContextHandler(context -> context.setErrorHandler(new JettyErrors()));
             Problems.install(app);
@@ -153,6 +179,8 @@ public final class Main {
 
             app.routes.apiBuilder(() -> {
                 get("/health", health::check, PUBLIC);
+                // Authenticated by its first frame: browsers can not set headers on a WebSocket.
+                ws("/ws", realtime::configure, PUBLIC);
                 get("/openapi.json", openApi::serve, PUBLIC);
                 if (config.docsEnabled()) {
                     DocsPage docs = DocsPage.load();
@@ -216,6 +244,21 @@ public final class Main {
                 });
             });
         });
+    }
+
+    /**
+     * Sets the listen backlog before the connector opens: a reconnect storm (every client of a
+     * restarted server at once) must queue, not get connection resets.
+     */
+    private static LifeCycle.Listener acceptQueue(int size) {
+        return new LifeCycle.Listener() {
+            @Override
+            public void lifeCycleStarting(LifeCycle event) {
+                for (Connector connector : ((Server) event).getConnectors()) {
+                    if (connector instanceof ServerConnector server) server.setAcceptQueueSize(size);
+                }
+            }
+        };
     }
 
     /**

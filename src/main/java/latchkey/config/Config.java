@@ -28,6 +28,7 @@ import java.util.function.Function;
 public record Config(
         int serverPort,
         boolean trustProxy,
+        int acceptQueue,
         String dbUrl,
         Optional<String> jwtSecret,
         String jwtIssuer,
@@ -68,6 +69,12 @@ public record Config(
         int chatMaxRoomMembers,
         int chatMaxMessageChars,
         int chatMessagesPerMinute,
+        Duration realtimeAuthTimeout,
+        int realtimeReplayLimit,
+        int realtimeSendQueue,
+        int realtimeMaxSocketsPerUser,
+        int realtimeMaxSockets,
+        Duration realtimePingInterval,
         Optional<Path> source) {
 
     /** A configuration key, its default and what it means; the order is the order of {@code --help}. */
@@ -83,6 +90,7 @@ public record Config(
     public static final List<Key> KEYS = List.of(
             new Key("server.port", "8080", "HTTP port (0 picks a free one)"),
             new Key("server.trust-proxy", "false", "take the client IP from X-Forwarded-For (only behind a reverse proxy)"),
+            new Key("server.accept-queue", "8192", "connections the kernel may hold before they are accepted (listen backlog; capped by net.core.somaxconn)"),
             new Key("db.url", "jdbc:sqlite:db/latchkey.db", "SQLite JDBC URL; the file and its folder are created on first start"),
             new Key("jwt.secret", "", "HS256 secret, at least 32 bytes; empty: generated once and kept beside the database"),
             new Key("jwt.issuer", "latchkey", "iss claim written to and required in access tokens"),
@@ -123,7 +131,13 @@ public record Config(
             new Key("docs.enabled", "true", "serve the API docs page at /docs"),
             new Key("chat.max-room-members", "1000", "members a room may have; beyond it: 409 room_full"),
             new Key("chat.max-message-chars", "4000", "longest message text, in characters (code points)"),
-            new Key("chat.messages-per-minute", "60", "messages one user may send per minute (off with ratelimit.enabled=false)"));
+            new Key("chat.messages-per-minute", "60", "messages one user may send per minute (off with ratelimit.enabled=false)"),
+            new Key("realtime.auth-timeout", "PT10S", "a WebSocket that has not authenticated by then closes with 4408"),
+            new Key("realtime.replay-limit", "1000", "messages a resume replays per room; beyond it the socket gets resync for that room"),
+            new Key("realtime.send-queue", "1024", "frames a socket may have waiting; typing and presence are dropped past a quarter, 4429 when full"),
+            new Key("realtime.max-sockets-per-user", "16", "open WebSockets per user; one more closes with 4409"),
+            new Key("realtime.max-sockets", "50000", "open WebSockets in all; one more closes with 1013"),
+            new Key("realtime.ping-interval", "PT30S", "how often the server pings each socket"));
 
     public static final Path DEFAULT_FILE = Path.of("app.properties");
 
@@ -194,6 +208,7 @@ public record Config(
         return new Config(
                 intIn(v, "server.port", 0, 65535),
                 bool(v, "server.trust-proxy"),
+                intIn(v, "server.accept-queue", 1, 1_000_000),
                 dbUrl,
                 secret,
                 issuer,
@@ -234,6 +249,12 @@ public record Config(
                 intIn(v, "chat.max-room-members", 2, 1_000_000),
                 intIn(v, "chat.max-message-chars", 1, 60_000),
                 intIn(v, "chat.messages-per-minute", 1, Integer.MAX_VALUE),
+                positiveDuration(v, "realtime.auth-timeout"),
+                intIn(v, "realtime.replay-limit", 1, 1_000_000),
+                intIn(v, "realtime.send-queue", 4, 1_000_000),
+                intIn(v, "realtime.max-sockets-per-user", 1, 100_000),
+                intIn(v, "realtime.max-sockets", 1, 10_000_000),
+                positiveDuration(v, "realtime.ping-interval"),
                 source);
     }
 
