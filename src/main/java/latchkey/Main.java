@@ -10,8 +10,8 @@ import latchkey.auth.Authenticator;
 import latchkey.auth.Passwords;
 import latchkey.config.Config;
 import latchkey.db.Database;
+import latchkey.docs.ApiDocument;
 import latchkey.docs.DocsPage;
-import latchkey.docs.OpenApiDocument;
 import latchkey.events.EventBus;
 import latchkey.http.ClientAddress;
 import latchkey.http.Cors;
@@ -128,7 +128,8 @@ public final class Main {
         hub.listenTo(events);
         RealtimeEndpoint realtime = new RealtimeEndpoint(hub, authenticator, roomService, messageService, realtimeLimits, clock);
         Cors cors = new Cors(config.corsOrigins());
-        OpenApiDocument openApi = OpenApiDocument.load();
+        ApiDocument openApi = ApiDocument.load(ApiDocument.OPENAPI);
+        ApiDocument asyncApi = ApiDocument.load(ApiDocument.ASYNCAPI);
         RequestLog requestLog = new RequestLog();
 
         return Javalin.create(app -> {
@@ -182,6 +183,7 @@ public final class Main {
                 // Authenticated by its first frame: browsers can not set headers on a WebSocket.
                 ws("/ws", realtime::configure, PUBLIC);
                 get("/openapi.json", openApi::serve, PUBLIC);
+                get("/asyncapi.json", asyncApi::serve, PUBLIC);
                 if (config.docsEnabled()) {
                     DocsPage docs = DocsPage.load();
                     path("/docs", () -> {

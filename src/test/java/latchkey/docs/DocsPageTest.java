@@ -28,7 +28,7 @@ class DocsPageTest {
             Matcher m = LOCAL_ASSET.matcher(page.body());
             while (m.find()) assets.add(m.group(1));
             assertTrue(assets.containsAll(List.of("/docs/swagger-ui-bundle.js", "/docs/swagger-ui.css", "/docs/init.js")), assets.toString());
-            Map<String, String> types = Map.of(".js", "text/javascript", ".css", "text/css", ".png", "image/png");
+            Map<String, String> types = Map.of(".js", "text/javascript", ".css", "text/css", ".png", "image/png", ".json", "application/json");
             for (String asset : assets) {
                 var res = api.get(asset);
                 assertEquals(200, res.status(), asset);

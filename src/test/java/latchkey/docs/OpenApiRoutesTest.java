@@ -44,6 +44,12 @@ class OpenApiRoutesTest {
             Access access = set.contains(Access.PUBLIC) ? Access.PUBLIC : set.contains(Access.ADMIN) ? Access.ADMIN : Access.USER;
             routes.put(route, access);
         });
+        // A WebSocket is an HTTP GET that upgrades; it is in the document as such.
+        app.unsafe.internalRouter.allWsHandlers().forEach(ws -> {
+            if (ws.getType() != io.javalin.websocket.WsHandlerType.WEBSOCKET) return;
+            Set<?> set = ws.getRoles();
+            routes.put("GET " + ws.getPath(), set.contains(Access.PUBLIC) ? Access.PUBLIC : Access.USER);
+        });
         return routes;
     }
 

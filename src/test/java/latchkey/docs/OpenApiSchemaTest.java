@@ -59,7 +59,7 @@ class OpenApiSchemaTest {
 
     @Test
     void theValidatorRejectsABrokenDocument() throws IOException {
-        ObjectNode broken = (ObjectNode) Api.JSON.readTree(resource(OpenApiDocument.RESOURCE));
+        ObjectNode broken = (ObjectNode) Api.JSON.readTree(resource(ApiDocument.OPENAPI));
         broken.remove("info");
         ((ObjectNode) broken.at("/paths/~1health/get")).put("deprecated", "no");
         assertFalse(validateAgainstOpenApi31(broken.toString()).isEmpty(), "the schema check accepts anything");
@@ -67,7 +67,7 @@ class OpenApiSchemaTest {
 
     @Test
     void everyReferenceResolves() throws IOException {
-        JsonNode doc = Api.JSON.readTree(resource(OpenApiDocument.RESOURCE));
+        JsonNode doc = Api.JSON.readTree(resource(ApiDocument.OPENAPI));
         doc.findValues("$ref").forEach(ref -> {
             String target = ref.asText();
             assertTrue(target.startsWith("#/"), "not a local reference: " + target);
@@ -83,7 +83,7 @@ class OpenApiSchemaTest {
     @Test
     void realResponsesMatchTheirSchemas() {
         Harness.test((api, ctx) -> {
-            ObjectNode doc = (ObjectNode) Api.JSON.readTree(resource(OpenApiDocument.RESOURCE));
+            ObjectNode doc = (ObjectNode) Api.JSON.readTree(resource(ApiDocument.OPENAPI));
             doc.get("components").get("schemas").forEach(OpenApiSchemaTest::close);
             SchemaRegistry registry = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12,
                     b -> b.schemas(Map.of(DOCUMENT_URI, doc.toString())));
