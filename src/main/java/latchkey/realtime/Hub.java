@@ -38,6 +38,12 @@ public final class Hub {
     static final long PRESENCE_GRACE_MILLIS = 5_000;
     private static final long SWEEP_MILLIS = 250;
     private static final long NOT_HISTORY = -1;
+    /**
+     * Work the hub may have waiting. When it is full, whoever publishes waits (the commit thread
+     * included): senders slow to the pace at which their messages reach the sockets, instead of
+     * piling up a backlog that makes every delivery late.
+     */
+    static final int MAX_WAITING_TASKS = 64;
 
     /** A user with sockets (or whose last one closed within the grace). */
     private static final class Online {
@@ -62,10 +68,11 @@ public final class Hub {
 
     private final Limits limits;
     private final Clock clock;
-    private final BlockingQueue<Runnable> tasks = new LinkedBlockingQueue<>();
+    private final BlockingQueue<Runnable> tasks = new LinkedBlockingQueue<>(MAX_WAITING_TASKS);
     private final Thread thread;
     private final AtomicInteger open = new AtomicInteger();
     private volatile boolean stopped;
+    private volatile boolean halted;
 
     // The hub thread's own.
     private final Set<Socket> unauthenticated = new HashSet<>();
@@ -86,6 +93,7 @@ public final class Hub {
     }
 
     public void stop() {
+        halted = true;
         thread.interrupt();
     }
 
@@ -367,7 +375,13 @@ public final class Hub {
     }
 
     private void submit(Runnable task) {
-        tasks.add(task);
+        try {
+            while (!halted && !tasks.offer(task, 100, TimeUnit.MILLISECONDS)) {
+                // full: wait for the hub to catch up
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private <T> T call(Supplier<T> work) {
