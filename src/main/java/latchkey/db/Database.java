@@ -36,6 +36,14 @@ import java.util.function.Function;
 public final class Database implements AutoCloseable {
     private static final int READERS = 4;
     private static final int BUSY_TIMEOUT_MS = 5_000;
+    /**
+     * The writer's page cache, in KiB (SQLite's default is 2 MiB): a big room's indexes are written
+     * at many places (a client_id lands among its sender's others), and a page missing from the
+     * cache is read back from the file inside the commit.
+     */
+    private static final int WRITER_CACHE_KIB = 64 * 1024;
+    /** Pages; {@link Checkpoints} copies the WAL long before, this is the writer's backstop. */
+    private static final int WRITER_AUTOCHECKPOINT_PAGES = 20_000;
 
     /** A reader connection's handle and the DAOs attached to it so far. Used by one thread at a time. */
     private static final class Reader implements Daos {
@@ -59,9 +67,10 @@ public final class Database implements AutoCloseable {
     private final ConnectionPool writerPool;
     private final CachedStatements writerStatements = new CachedStatements(true);
     private final Jdbi writer;
+    private final Checkpoints checkpoints;
     private final GroupCommit groupCommit;
 
-    private Database(String url, List<Reader> readers, ConnectionPool writerPool) {
+    private Database(String url, List<Reader> readers, ConnectionPool writerPool, Checkpoints checkpoints) {
         this.url = url;
         this.allReaders = List.copyOf(readers);
         this.idleReaders = new ArrayBlockingQueue<>(readers.size(), true, readers);
@@ -69,7 +78,8 @@ public final class Database implements AutoCloseable {
         this.writer = configure(Jdbi.create(writerPool));
         // The pool has one connection, so one cache serves every handle opened on it.
         writer.setStatementBuilderFactory(connection -> writerStatements);
-        this.groupCommit = new GroupCommit(writer);
+        this.checkpoints = checkpoints;
+        this.groupCommit = new GroupCommit(writer, checkpoints::written);
     }
 
     /**
@@ -96,7 +106,10 @@ public final class Database implements AutoCloseable {
         });
         migrate(url);
         try {
-            ConnectionPool writers = new ConnectionPool(1, () -> connectionConfig().createConnection(url));
+            SQLiteConfig writerConfig = connectionConfig();
+            writerConfig.setCacheSize(-WRITER_CACHE_KIB);
+            writerConfig.setWalAutocheckpoint(WRITER_AUTOCHECKPOINT_PAGES);
+            ConnectionPool writers = new ConnectionPool(1, () -> writerConfig.createConnection(url));
             Jdbi readerJdbi = configure(Jdbi.create(() -> {
                 Connection c = connectionConfig().createConnection(url);
                 // A reader that tried to write would bypass the one-writer rule; SQLite refuses it instead.
@@ -108,7 +121,7 @@ public final class Database implements AutoCloseable {
             readerJdbi.setStatementBuilderFactory(connection -> new CachedStatements(false));
             List<Reader> readers = new ArrayList<>();
             for (int i = 0; i < READERS; i++) readers.add(new Reader(readerJdbi.open()));
-            return new Database(url, readers, writers);
+            return new Database(url, readers, writers, new Checkpoints(connectionConfig().createConnection(url)));
         } catch (SQLException | RuntimeException e) {
             throw new IllegalStateException("can not open the database " + url + ": " + e.getMessage(), e);
         }
@@ -192,6 +205,11 @@ public final class Database implements AutoCloseable {
         return groupCommit.run(work);
     }
 
+    /** Like {@link #commit(GroupCommit.Work)}, with {@code item} done by {@code bulk} together with the other callers' items of that bulk. */
+    public <I, R> R commit(GroupCommit.Bulk<I, R> bulk, I item) {
+        return groupCommit.run(bulk, item);
+    }
+
     public boolean isReachable() {
         try {
             return read(h -> h.createQuery("SELECT 1").mapTo(Integer.class).one()) == 1;
@@ -213,6 +231,7 @@ public final class Database implements AutoCloseable {
         }
         writerStatements.closeAll();
         try {
+            checkpoints.close();
             writerPool.close();
         } catch (SQLException e) {
             throw new IllegalStateException("closing the database failed: " + e.getMessage(), e);

@@ -25,6 +25,12 @@ import java.util.concurrent.LinkedBlockingQueue;
  * <p>Work runs on the commit thread, one piece at a time, so pieces see each other's writes in
  * order (a room's sequence numbers need nothing more). Work must not itself wait for the
  * {@link Database#writer()}: this thread holds the one writer connection while a batch runs.
+ *
+ * <p>A {@link Bulk} is work that is cheaper done for many callers at once than for each alone
+ * (one lookup for all the senders of a batch instead of one each): the items of a batch that
+ * share a bulk run together, as one piece at the place of the first of them, and each caller gets
+ * its own {@link Outcome}, so one bad item fails only its caller. After-commit actions run in the
+ * order the pieces ran.
  */
 public final class GroupCommit implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(GroupCommit.class);
@@ -35,19 +41,36 @@ public final class GroupCommit implements AutoCloseable {
         T run(Tx tx);
     }
 
+    /** Work for the items of many callers at once; {@link #run} returns one outcome per item, in the items' order. */
+    public interface Bulk<I, R> {
+        List<Outcome<R>> run(Tx tx, List<I> items);
+    }
+
+    /** One caller's share of a {@link Bulk}: its result, or the exception it gets instead (a failure rolls back nothing of the others). */
+    public record Outcome<R>(R value, RuntimeException failure) {
+        public static <R> Outcome<R> of(R value) {
+            return new Outcome<>(value, null);
+        }
+
+        public static <R> Outcome<R> failed(RuntimeException failure) {
+            return new Outcome<>(null, failure);
+        }
+    }
+
     private static final class Pending<T> {
         final Work<T> work;
+        final Bulk<Object, T> bulk;
+        final Object item;
         final CompletableFuture<T> done = new CompletableFuture<>();
         T result;
         Throwable failure;
-        List<Runnable> afterCommit = List.of();
+        /** Set once a bulk took this item along with an earlier one of the batch. */
+        boolean ran;
 
-        Pending(Work<T> work) {
+        Pending(Work<T> work, Bulk<Object, T> bulk, Object item) {
             this.work = work;
-        }
-
-        void run(Tx tx) {
-            result = work.run(tx);
+            this.bulk = bulk;
+            this.item = item;
         }
 
         void complete() {
@@ -56,15 +79,18 @@ public final class GroupCommit implements AutoCloseable {
         }
     }
 
-    private static final Pending<Void> STOP = new Pending<>(tx -> null);
+    private static final Pending<Void> STOP = new Pending<>(tx -> null, null, null);
 
     private final Jdbi writer;
+    private final Runnable afterEachCommit;
     private final BlockingQueue<Pending<?>> queue = new LinkedBlockingQueue<>();
     private final Thread thread;
     private volatile boolean closed;
 
-    GroupCommit(Jdbi writer) {
+    /** @param afterEachCommit runs on the commit thread after each commit (it must not block) */
+    GroupCommit(Jdbi writer, Runnable afterEachCommit) {
         this.writer = writer;
+        this.afterEachCommit = afterEachCommit;
         this.thread = new Thread(this::loop, "group-commit");
         thread.setDaemon(true);
         thread.start();
@@ -72,8 +98,18 @@ public final class GroupCommit implements AutoCloseable {
 
     /** Runs {@code work} in a shared transaction and returns its result once that transaction is committed. */
     public <T> T run(Work<T> work) {
+        return await(submit(new Pending<>(work, null, null)));
+    }
+
+    /** Runs {@code item} through {@code bulk}, with the other items of that bulk waiting at the time, and returns its result once committed. */
+    @SuppressWarnings("unchecked")
+    public <I, R> R run(Bulk<I, R> bulk, I item) {
+        return await(submit(new Pending<>(null, (Bulk<Object, R>) bulk, item)));
+    }
+
+    private static <T> T await(CompletableFuture<T> done) {
         try {
-            return submit(work).get();
+            return done.get();
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
             if (cause instanceof RuntimeException runtime) throw runtime;
@@ -85,9 +121,8 @@ public final class GroupCommit implements AutoCloseable {
         }
     }
 
-    private <T> CompletableFuture<T> submit(Work<T> work) {
+    private <T> CompletableFuture<T> submit(Pending<T> pending) {
         if (closed) throw new IllegalStateException("the database is closed");
-        Pending<T> pending = new Pending<>(work);
         queue.add(pending);
         return pending.done;
     }
@@ -111,40 +146,84 @@ public final class GroupCommit implements AutoCloseable {
     }
 
     private void commit(List<Pending<?>> batch) {
+        List<Runnable> afterCommit = new ArrayList<>();
         try (Handle handle = writer.open()) {
             Connection connection = handle.getConnection();
             handle.begin();
             Tx tx = new Tx(handle);
-            for (Pending<?> pending : batch) {
-                Savepoint savepoint = connection.setSavepoint("work");
+            // A batch of one piece (one caller, or the callers of one bulk) needs no savepoint: its failure rolls back the transaction.
+            boolean onePiece = pieceOf(batch, 0).size() == batch.size();
+            boolean failed = false;
+            for (int i = 0; i < batch.size(); i++) {
+                Pending<?> pending = batch.get(i);
+                if (pending.ran) continue;
+                Savepoint savepoint = onePiece ? null : connection.setSavepoint("work");
                 try {
-                    pending.run(tx);
-                    connection.releaseSavepoint(savepoint);
-                    pending.afterCommit = tx.takeAfterCommit();
+                    if (pending.bulk == null) runAlone(tx, pending);
+                    else runBulk(tx, batch, i);
+                    if (savepoint != null) connection.releaseSavepoint(savepoint);
+                    afterCommit.addAll(tx.takeAfterCommit());
                 } catch (Throwable e) {
-                    connection.rollback(savepoint);
-                    connection.releaseSavepoint(savepoint);
+                    failed = true;
+                    if (savepoint != null) {
+                        connection.rollback(savepoint);
+                        connection.releaseSavepoint(savepoint);
+                    }
                     tx.dropAfterCommit();
-                    pending.failure = e;
+                    for (Pending<?> piece : pieceOf(batch, i)) {
+                        piece.failure = e;
+                        piece.ran = true;
+                    }
                 }
             }
-            handle.commit();
+            if (onePiece && failed) handle.rollback();
+            else handle.commit();
         } catch (SQLException | RuntimeException e) {
             // Nothing of this batch is on disk: every caller hears the failure, none its success.
             for (Pending<?> pending : batch) {
                 if (pending.failure == null) pending.failure = e instanceof RuntimeException r ? r : new IllegalStateException(e);
-                pending.afterCommit = List.of();
+            }
+            afterCommit.clear();
+        }
+        afterEachCommit.run();
+        for (Runnable action : afterCommit) {
+            try {
+                action.run();
+            } catch (RuntimeException e) {
+                LOG.error("an after-commit action failed", e);
             }
         }
-        for (Pending<?> pending : batch) {
-            for (Runnable action : pending.afterCommit) {
-                try {
-                    action.run();
-                } catch (RuntimeException e) {
-                    LOG.error("an after-commit action failed", e);
-                }
-            }
-            pending.complete();
+        for (Pending<?> pending : batch) pending.complete();
+    }
+
+    private static <T> void runAlone(Tx tx, Pending<T> pending) {
+        pending.result = pending.work.run(tx);
+    }
+
+    /** The pending items of the batch that run as one piece with the one at {@code first}. */
+    private static List<Pending<?>> pieceOf(List<Pending<?>> batch, int first) {
+        Pending<?> head = batch.get(first);
+        if (head.bulk == null) return List.of(head);
+        List<Pending<?>> piece = new ArrayList<>();
+        for (int i = first; i < batch.size(); i++) {
+            if (batch.get(i).bulk == head.bulk) piece.add(batch.get(i));
+        }
+        return piece;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T> void runBulk(Tx tx, List<Pending<?>> batch, int first) {
+        List<Pending<T>> piece = new ArrayList<>();
+        for (Pending<?> pending : pieceOf(batch, first)) piece.add((Pending<T>) pending);
+        List<Object> items = new ArrayList<>(piece.size());
+        for (Pending<T> pending : piece) items.add(pending.item);
+        List<Outcome<T>> outcomes = piece.get(0).bulk.run(tx, items);
+        if (outcomes.size() != piece.size()) throw new IllegalStateException("a bulk answered " + outcomes.size() + " of " + piece.size() + " items");
+        for (int i = 0; i < piece.size(); i++) {
+            Pending<T> pending = piece.get(i);
+            pending.result = outcomes.get(i).value();
+            pending.failure = outcomes.get(i).failure();
+            pending.ran = true;
         }
     }
 

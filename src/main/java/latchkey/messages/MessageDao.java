@@ -16,15 +16,11 @@ import java.util.Optional;
 /**
  * A room's history: its messages, the room's sequence counter ({@code rooms.last_seq}) and the
  * members' read cursors ({@code memberships.last_read_seq}), which only this DAO writes.
- * Rows are mapped by hand, for the reason given in {@code UserDao}.
+ * Rows are mapped by hand, for the reason given in {@code UserDao}. What a send needs is declared
+ * in {@link SendDao}, which the commit thread attaches alone.
  */
 @RegisterRowMapper(MessageDao.MessageRowMapper.class)
-public interface MessageDao {
-    String COLUMNS = """
-            m.id, m.room_id, m.seq, m.change_seq, m.sender_id, u.username AS sender_username, u.name AS sender_name,
-            m.text, m.reply_to, m.client_id, m.created_at, m.edited_at, m.deleted
-            FROM messages m LEFT JOIN users u ON u.id = m.sender_id""";
-
+public interface MessageDao extends SendDao {
     final class MessageRowMapper implements RowMapper<MessageRow> {
         @Override
         public MessageRow map(ResultSet rs, StatementContext ctx) throws SQLException {
@@ -34,12 +30,6 @@ public interface MessageDao {
                     rs.getLong("created_at"), Columns.nullableLong(rs, "edited_at"), rs.getBoolean("deleted"));
         }
     }
-
-    @SqlQuery("SELECT " + COLUMNS + " WHERE m.id = :id AND m.room_id = :room")
-    Optional<MessageRow> find(@Bind("room") long roomId, @Bind("id") long messageId);
-
-    @SqlQuery("SELECT " + COLUMNS + " WHERE m.room_id = :room AND m.sender_id = :sender AND m.client_id = :clientId")
-    Optional<MessageRow> findByClientId(@Bind("room") long roomId, @Bind("sender") long senderId, @Bind("clientId") String clientId);
 
     /** The newest {@code limit} messages, newest first. */
     @SqlQuery("SELECT " + COLUMNS + " WHERE m.room_id = :room ORDER BY m.seq DESC LIMIT :limit")
@@ -59,13 +49,6 @@ public interface MessageDao {
                                   WHERE room_id = :room AND seq > :after AND deleted = 0 AND sender_id <> :reader
                                   LIMIT :cap)""")
     int countUnread(@Bind("room") long roomId, @Bind("reader") long readerId, @Bind("after") long afterSeq, @Bind("cap") int cap);
-
-    /** RETURNING rather than generated keys: one statement, kept prepared (a generated-keys insert is prepared afresh each time). */
-    @SqlQuery("""
-            INSERT INTO messages (room_id, seq, change_seq, sender_id, text, reply_to, client_id, created_at)
-            VALUES (:room, :seq, :seq, :sender, :text, :replyTo, :clientId, :now) RETURNING id""")
-    long insert(@Bind("room") long roomId, @Bind("seq") long seq, @Bind("sender") long senderId, @Bind("text") String text,
-                @Bind("replyTo") Long replyTo, @Bind("clientId") String clientId, @Bind("now") long now);
 
     /** The messages whose latest change came after {@code since}, in the order of those changes (resume). */
     @SqlQuery("SELECT " + COLUMNS + " WHERE m.room_id = :room AND m.change_seq > :since ORDER BY m.change_seq LIMIT :limit")
@@ -87,10 +70,6 @@ public interface MessageDao {
     /** The room's counter after an edit or delete; the guard on the old value makes a second writer fail loudly instead of reusing a number. */
     @SqlUpdate("UPDATE rooms SET last_seq = :seq WHERE id = :room AND last_seq = :seq - 1")
     int advance(@Bind("room") long roomId, @Bind("seq") long seq);
-
-    /** The counter after a new message, which is also the room's latest activity. */
-    @SqlUpdate("UPDATE rooms SET last_seq = :seq, last_message_id = :message, activity_at = :now WHERE id = :room AND last_seq = :seq - 1")
-    int advanceWithMessage(@Bind("room") long roomId, @Bind("seq") long seq, @Bind("message") long messageId, @Bind("now") long now);
 
     @SqlQuery("SELECT last_seq FROM rooms WHERE id = ?")
     long lastSeq(long roomId);

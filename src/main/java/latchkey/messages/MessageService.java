@@ -2,6 +2,7 @@ package latchkey.messages;
 
 import latchkey.auth.RateLimiter;
 import latchkey.db.Database;
+import latchkey.db.GroupCommit;
 import latchkey.db.Tx;
 import latchkey.events.EventBus;
 import latchkey.http.ApiException;
@@ -14,8 +15,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -41,6 +44,7 @@ public final class MessageService implements AccountRemoval {
     }
 
     private final Database db;
+    private final GroupCommit.Bulk<Send, Sent> sends = this::sendAll;
     private final RoomGate rooms;
     private final EventBus events;
     private final RateLimiter sendLimit;
@@ -68,31 +72,122 @@ public final class MessageService implements AccountRemoval {
      * @param sender the caller's own profile, as the message shows it
      */
     public Sent send(Principal caller, PublicProfile sender, long roomId, NewMessage m) {
-        return db.commit(tx -> {
-            RoomGate.Standing standing = requireMember(tx, roomId, caller);
-            MessageDao dao = tx.dao(MessageDao.class);
-            if (m.clientId() != null) {
-                Optional<MessageRow> first = dao.findByClientId(roomId, caller.userId(), m.clientId());
-                if (first.isPresent()) return new Sent(Message.of(first.get()), false);
+        return db.commit(sends, new Send(caller, sender, roomId, m));
+    }
+
+    private record Send(Principal caller, PublicProfile sender, long roomId, NewMessage message) {
+        SendDao.ClientKey key() {
+            return message.clientId() == null ? null : new SendDao.ClientKey(caller.userId(), message.clientId());
+        }
+    }
+
+    /** The sends of a batch, room by room, each answered on its own: one refused send costs the others nothing. */
+    private List<GroupCommit.Outcome<Sent>> sendAll(Tx tx, List<Send> batch) {
+        Map<Long, List<Integer>> byRoom = new LinkedHashMap<>();
+        for (int i = 0; i < batch.size(); i++) byRoom.computeIfAbsent(batch.get(i).roomId(), room -> new ArrayList<>()).add(i);
+        List<GroupCommit.Outcome<Sent>> outcomes = new ArrayList<>(Collections.nCopies(batch.size(), null));
+        for (Map.Entry<Long, List<Integer>> room : byRoom.entrySet()) {
+            List<Send> sends = room.getValue().stream().map(batch::get).toList();
+            List<GroupCommit.Outcome<Sent>> sent = sendInRoom(tx, room.getKey(), sends);
+            for (int i = 0; i < sends.size(); i++) outcomes.set(room.getValue().get(i), sent.get(i));
+        }
+        return outcomes;
+    }
+
+    /**
+     * One room's sends of a batch, in the order they came: one read of the room and its senders'
+     * memberships, one lookup of their client_ids, one insert of every new row and one advance of
+     * the room's counter by as many numbers as there are new messages.
+     */
+    private List<GroupCommit.Outcome<Sent>> sendInRoom(Tx tx, long roomId, List<Send> sends) {
+        SendDao dao = tx.dao(SendDao.class);
+        Map<Long, RoomGate.Standing> standings = rooms.standings(tx, roomId, sends.stream().map(Send::caller).toList());
+        List<SendDao.ClientKey> keys = sends.stream().filter(s -> standings.containsKey(s.caller().userId())).map(Send::key)
+                .filter(Objects::nonNull).toList();
+        Map<SendDao.ClientKey, Message> earlier = new HashMap<>();
+        if (!keys.isEmpty()) {
+            for (MessageRow row : dao.findByClientIds(roomId, keys)) earlier.put(new SendDao.ClientKey(row.senderId(), row.clientId()), Message.of(row));
+        }
+        // Each send's answer: refused, a message from before, or the index of a new row (its own, or the first of its client_id).
+        RuntimeException[] refused = new RuntimeException[sends.size()];
+        Message[] found = new Message[sends.size()];
+        int[] row = new int[sends.size()];
+        boolean[] makes = new boolean[sends.size()];
+        List<Send> created = new ArrayList<>();
+        Map<SendDao.ClientKey, Integer> newKeys = new HashMap<>();
+        for (int i = 0; i < sends.size(); i++) {
+            Send send = sends.get(i);
+            SendDao.ClientKey key = send.key();
+            Message before = key == null ? null : earlier.get(key);
+            Integer same = key == null ? null : newKeys.get(key);
+            try {
+                admit(dao, standings.get(send.caller().userId()), send, before != null || same != null);
+            } catch (ApiException e) {
+                refused[i] = e;
+                continue;
             }
-            if (m.replyTo() != null && dao.find(roomId, m.replyTo()).filter(row -> !row.deleted()).isEmpty()) {
-                throw ApiException.validation(Map.of("reply_to", "must be a message of this room that is not deleted"));
+            found[i] = before;
+            if (before != null) continue;
+            makes[i] = same == null;
+            row[i] = makes[i] ? created.size() : same;
+            if (makes[i]) {
+                if (key != null) newKeys.put(key, created.size());
+                created.add(send);
             }
-            // Counted here, where a send is known to make a new message: a retry of one already
-            // made, and a send refused for its room or its fields, cost nothing of the allowance.
-            if (sendLimit != null) {
-                long wait = sendLimit.tryAcquire(Long.toString(caller.userId()));
-                if (wait > 0) throw ApiException.rateLimited(wait);
-            }
-            long seq = standing.lastSeq() + 1;
-            long now = clock.millis();
-            long id = dao.insert(roomId, seq, caller.userId(), m.text(), m.replyTo(), m.clientId(), now);
-            requireAdvanced(dao.advanceWithMessage(roomId, seq, id, now));
-            Message message = Message.of(new MessageRow(id, roomId, seq, seq, sender.id(), sender.username(), sender.name(),
+        }
+        List<Message> messages = insert(tx, dao, roomId, standings, created);
+        List<GroupCommit.Outcome<Sent>> outcomes = new ArrayList<>(sends.size());
+        for (int i = 0; i < sends.size(); i++) {
+            if (refused[i] != null) outcomes.add(GroupCommit.Outcome.failed(refused[i]));
+            else if (found[i] != null) outcomes.add(GroupCommit.Outcome.of(new Sent(found[i], false)));
+            else outcomes.add(GroupCommit.Outcome.of(new Sent(messages.get(row[i]), makes[i])));
+        }
+        return outcomes;
+    }
+
+    /**
+     * Throws what the send gets instead of a message; returns when it gets one.
+     *
+     * @param standing null when the room is hidden from the caller
+     * @param retry    the message of the send's client_id exists, or an earlier send of the batch makes it
+     */
+    private void admit(SendDao dao, RoomGate.Standing standing, Send send, boolean retry) {
+        if (standing == null) throw RoomGate.noSuchRoom();
+        if (!standing.member()) throw notMember();
+        if (retry) return;
+        Long replyTo = send.message().replyTo();
+        if (replyTo != null && dao.find(send.roomId(), replyTo).filter(r -> !r.deleted()).isEmpty()) {
+            throw ApiException.validation(Map.of("reply_to", "must be a message of this room that is not deleted"));
+        }
+        // Counted here, where a send is known to make a new message: a retry of one already
+        // made, and a send refused for its room or its fields, cost nothing of the allowance.
+        if (sendLimit != null) {
+            long wait = sendLimit.tryAcquire(Long.toString(send.caller().userId()));
+            if (wait > 0) throw ApiException.rateLimited(wait);
+        }
+    }
+
+    /** The new messages, numbered on from the room's counter in the order given, their events queued for after the commit. */
+    private List<Message> insert(Tx tx, SendDao dao, long roomId, Map<Long, RoomGate.Standing> standings, List<Send> sends) {
+        if (sends.isEmpty()) return List.of();
+        long lastSeq = standings.values().iterator().next().lastSeq();
+        long now = clock.millis();
+        List<SendDao.NewRow> rows = sends.stream()
+                .map(s -> new SendDao.NewRow(s.caller().userId(), s.message().text(), s.message().replyTo(), s.message().clientId())).toList();
+        Map<Long, Long> ids = new HashMap<>();
+        for (SendDao.Inserted inserted : dao.insertAll(roomId, lastSeq + 1, now, rows)) ids.put(inserted.seq(), inserted.id());
+        List<Message> messages = new ArrayList<>(sends.size());
+        for (int i = 0; i < sends.size(); i++) {
+            long seq = lastSeq + 1 + i;
+            PublicProfile sender = sends.get(i).sender();
+            NewMessage m = sends.get(i).message();
+            Message message = Message.of(new MessageRow(ids.get(seq), roomId, seq, seq, sender.id(), sender.username(), sender.name(),
                     m.text(), m.replyTo(), m.clientId(), now, null, false));
+            messages.add(message);
             tx.afterCommit(() -> events.publish(new MessageEvent(MessageEvent.CREATED, roomId, seq, message)));
-            return new Sent(message, true);
-        });
+        }
+        requireAdvanced(dao.advanceWithMessages(roomId, lastSeq, lastSeq + sends.size(), messages.get(messages.size() - 1).id(), now));
+        return messages;
     }
 
     public Message get(Principal caller, long roomId, long messageId) {

@@ -1,7 +1,11 @@
 package latchkey.messages;
 
 import latchkey.db.Tx;
+import latchkey.http.ApiException;
 import latchkey.identity.Principal;
+
+import java.util.Collection;
+import java.util.Map;
 
 /**
  * Who may do what with a room's history is the rooms feature's rule; this is what messages asks
@@ -16,6 +20,17 @@ public interface RoomGate {
 
     /** The same, read inside a write transaction: authoritative for what that transaction does. */
     Standing standing(Tx tx, long roomId, Principal caller);
+
+    /**
+     * The standings of several callers in one room, read at once inside a write transaction, by
+     * user id. A caller the room is hidden from (where {@link #standing} throws {@link #noSuchRoom()}) has none.
+     */
+    Map<Long, Standing> standings(Tx tx, long roomId, Collection<Principal> callers);
+
+    /** What a caller hears of a room that does not exist, or that they may not know of. */
+    static ApiException noSuchRoom() {
+        return ApiException.notFound("There is no room with this id.");
+    }
 
     /**
      * @param member    the caller is in the room (may post, read-mark, type)

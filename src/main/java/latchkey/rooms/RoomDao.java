@@ -20,12 +20,13 @@ import java.util.Optional;
 /**
  * Rooms and their members. Rows are mapped by hand, for the reason given in {@link UserDao}. The
  * history columns of a room (last_seq, last_message_id, activity_at) and the members' read
- * cursors are written by the messages feature's DAO.
+ * cursors are written by the messages feature's DAO. What a send checks is declared in
+ * {@link RoomAccessDao}, which the commit thread attaches alone.
  */
 @RegisterRowMapper(RoomDao.CallerRoomMapper.class)
 @RegisterRowMapper(RoomDao.MemberRowMapper.class)
 @RegisterRowMapper(UserDao.ProfileMapper.class)
-public interface RoomDao {
+public interface RoomDao extends RoomAccessDao {
     String ROOM_COLUMNS = """
             r.id, r.kind, r.name, r.topic, r.private, r.member_count, r.last_seq, r.last_message_id, r.activity_at,
             r.created_at, r.updated_at, mb.role AS my_role, mb.joined_at AS my_joined_at, mb.last_read_seq AS my_last_read_seq""";
@@ -60,25 +61,6 @@ public interface RoomDao {
              FROM rooms r LEFT JOIN memberships mb ON mb.room_id = r.id AND mb.user_id = :user
             WHERE r.id = :room""")
     Optional<CallerRoom> find(@Bind("room") long roomId, @Bind("user") long userId);
-
-    /** What every message send checks first, in the fewest columns: it is on the hot path of sending. */
-    record Access(String kind, boolean isPrivate, long lastSeq, RoomRole role) {
-    }
-
-    final class AccessMapper implements RowMapper<Access> {
-        @Override
-        public Access map(ResultSet rs, StatementContext ctx) throws SQLException {
-            String role = rs.getString(4);
-            return new Access(rs.getString(1), rs.getBoolean(2), rs.getLong(3), role == null ? null : RoomRole.parse(role).orElseThrow());
-        }
-    }
-
-    @SqlQuery("""
-            SELECT r.kind, r.private, r.last_seq, mb.role
-            FROM rooms r LEFT JOIN memberships mb ON mb.room_id = r.id AND mb.user_id = :user
-            WHERE r.id = :room""")
-    @RegisterRowMapper(AccessMapper.class)
-    Optional<Access> access(@Bind("room") long roomId, @Bind("user") long userId);
 
     /** The caller's rooms, latest activity first, strictly after the cursor (activity, id). */
     @SqlQuery("SELECT " + ROOM_COLUMNS + """

@@ -18,6 +18,8 @@ import latchkey.users.UserFields;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -255,20 +257,43 @@ public final class RoomService implements RoomGate, AccountRemoval {
 
     @Override
     public Standing standing(long roomId, Principal caller) {
-        return db.read(RoomDao.class, dao -> standing(dao, roomId, caller));
+        return db.read(RoomAccessDao.class, dao -> standing(dao, roomId, caller));
     }
 
     @Override
     public Standing standing(Tx tx, long roomId, Principal caller) {
-        return standing(tx.dao(RoomDao.class), roomId, caller);
+        return standing(tx.dao(RoomAccessDao.class), roomId, caller);
     }
 
-    private static Standing standing(RoomDao dao, long roomId, Principal caller) {
-        RoomDao.Access room = dao.access(roomId, caller.userId())
+    private static Standing standing(RoomAccessDao dao, long roomId, Principal caller) {
+        RoomAccessDao.Access room = dao.access(roomId, caller.userId())
                 .filter(r -> visible(r.kind(), r.isPrivate(), r.role(), caller))
-                .orElseThrow(RoomService::noSuchRoom);
-        boolean moderator = (room.role() != null && room.role().manages()) || (caller.isSiteAdmin() && !RoomRow.DIRECT.equals(room.kind()));
-        return new Standing(room.role() != null, moderator, room.lastSeq());
+                .orElseThrow(RoomGate::noSuchRoom);
+        return standing(room.kind(), room.role(), room.lastSeq(), caller);
+    }
+
+    @Override
+    public Map<Long, Standing> standings(Tx tx, long roomId, Collection<Principal> callers) {
+        List<RoomAccessDao.MemberAccess> rows = tx.dao(RoomAccessDao.class).access(roomId, callers.stream().map(Principal::userId).toList());
+        Map<Long, RoomRole> roles = new HashMap<>();
+        for (RoomAccessDao.MemberAccess row : rows) {
+            if (row.userId() != null) roles.put(row.userId(), row.role());
+        }
+        Map<Long, Standing> standings = new HashMap<>();
+        if (rows.isEmpty()) return standings;
+        RoomAccessDao.MemberAccess room = rows.get(0);
+        for (Principal caller : callers) {
+            RoomRole role = roles.get(caller.userId());
+            if (visible(room.kind(), room.isPrivate(), role, caller)) {
+                standings.put(caller.userId(), standing(room.kind(), role, room.lastSeq(), caller));
+            }
+        }
+        return standings;
+    }
+
+    private static Standing standing(String kind, RoomRole role, long lastSeq, Principal caller) {
+        boolean moderator = (role != null && role.manages()) || (caller.isSiteAdmin() && !RoomRow.DIRECT.equals(kind));
+        return new Standing(role != null, moderator, lastSeq);
     }
 
     /** The account's rooms: group rooms as if it left them, direct rooms stay for the other member. */
@@ -332,17 +357,13 @@ public final class RoomService implements RoomGate, AccountRemoval {
     private static RoomDao.CallerRoom load(RoomDao dao, long roomId, Principal caller) {
         return dao.find(roomId, caller.userId())
                 .filter(room -> visible(room.room().kind(), room.room().isPrivate(), room.role(), caller))
-                .orElseThrow(RoomService::noSuchRoom);
+                .orElseThrow(RoomGate::noSuchRoom);
     }
 
     /** Members see their rooms, everyone sees public group rooms, site admins see every group room. */
     private static boolean visible(String kind, boolean isPrivate, RoomRole role, Principal caller) {
         boolean direct = RoomRow.DIRECT.equals(kind);
         return role != null || (!direct && !isPrivate) || (caller.isSiteAdmin() && !direct);
-    }
-
-    private static ApiException noSuchRoom() {
-        return ApiException.notFound("There is no room with this id.");
     }
 
     private static PublicProfile profile(RoomDao dao, long userId) {
