@@ -8,6 +8,7 @@ import latchkey.rooms.Room;
 import latchkey.rooms.RoomRole;
 import latchkey.users.PublicProfile;
 
+import java.nio.ByteBuffer;
 import java.time.Instant;
 
 /** The frames the server sends, one record per shape; {@code type} comes first on the wire. */
@@ -15,9 +16,10 @@ final class Frames {
     private Frames() {
     }
 
-    static String json(Object frame) {
+    /** The frame as UTF-8 JSON, read-only: encoded once, it goes to every socket as it is. */
+    static ByteBuffer encode(Object frame) {
         try {
-            return Json.MAPPER.writeValueAsString(frame);
+            return ByteBuffer.wrap(Json.MAPPER.writeValueAsBytes(frame)).asReadOnlyBuffer();
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }

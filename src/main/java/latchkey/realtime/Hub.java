@@ -9,6 +9,7 @@ import latchkey.sessions.AccessChange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.nio.ByteBuffer;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -36,6 +37,12 @@ public final class Hub {
     private static final Logger LOG = LoggerFactory.getLogger(Hub.class);
     /** A user whose last socket closed stays online this long: a quick reconnect shows no flicker. */
     static final long PRESENCE_GRACE_MILLIS = 5_000;
+    /**
+     * Presence travels through rooms with at most this many members online: in a room of 1,000
+     * every arrival would be 1,000 frames, and every reconnect storm a million (large chat
+     * services show presence only in small rooms and direct conversations too).
+     */
+    static final int PRESENCE_MAX_ONLINE = 200;
     private static final long SWEEP_MILLIS = 250;
     private static final long NOT_HISTORY = -1;
     /**
@@ -171,17 +178,17 @@ public final class Hub {
             Online user = users.get(socket.principal.userId());
             if (user == null || socket.isClosed() || !user.sockets.contains(socket)) return;
             for (Online peer : peersOf(user)) {
-                if (peer.announced && !peer.sockets.isEmpty()) socket.send(Frames.json(Frames.Presence.online(peer.userId)), true);
+                if (peer.announced && !peer.sockets.isEmpty()) socket.send(Frames.encode(Frames.Presence.online(peer.userId)), true);
             }
             for (Socket.Held held : socket.held) {
                 if (held.seq() != NOT_HISTORY && held.seq() <= replayedUpTo.getOrDefault(held.roomId(), NOT_HISTORY)) continue;
-                socket.send(held.text(), held.ephemeral());
+                socket.send(held.frame(), held.ephemeral());
             }
             socket.held = null;
             socket.live = true;
             if (!user.announced) {
                 user.announced = true;
-                toPeers(user, Frames.json(Frames.Presence.online(user.userId)));
+                toPeers(user, Frames.encode(Frames.Presence.online(user.userId)));
             }
         });
     }
@@ -292,10 +299,12 @@ public final class Hub {
 
     /** A user added to a room and its members online learn of each other's presence. */
     private void meetInRoom(Online user, long roomId) {
-        String arrived = Frames.json(Frames.Presence.online(user.userId));
-        for (Online peer : roomMembers.getOrDefault(roomId, Set.of())) {
+        Set<Online> members = roomMembers.getOrDefault(roomId, Set.of());
+        if (members.size() > PRESENCE_MAX_ONLINE) return;
+        ByteBuffer arrived = Frames.encode(Frames.Presence.online(user.userId));
+        for (Online peer : members) {
             if (peer == user || !peer.announced || peer.sockets.isEmpty()) continue;
-            String present = Frames.json(Frames.Presence.online(peer.userId));
+            ByteBuffer present = Frames.encode(Frames.Presence.online(peer.userId));
             for (Socket socket : user.sockets) socket.deliver(present, true, roomId, NOT_HISTORY);
             for (Socket socket : peer.sockets) socket.deliver(arrived, true, roomId, NOT_HISTORY);
         }
@@ -304,15 +313,15 @@ public final class Hub {
     private void toRoom(long roomId, Supplier<Object> frame, boolean ephemeral, long seq, long exceptUserId) {
         Set<Online> members = roomMembers.get(roomId);
         if (members == null) return;
-        String text = null;
+        ByteBuffer text = null;
         for (Online member : members) {
             if (member.userId == exceptUserId || member.sockets.isEmpty()) continue;
-            if (text == null) text = Frames.json(frame.get());
+            if (text == null) text = Frames.encode(frame.get());
             for (Socket socket : member.sockets) socket.deliver(text, ephemeral, roomId, seq);
         }
     }
 
-    private void toPeers(Online user, String text) {
+    private void toPeers(Online user, ByteBuffer text) {
         for (Online peer : peersOf(user)) {
             for (Socket socket : peer.sockets) socket.deliver(text, true, 0, NOT_HISTORY);
         }
@@ -321,7 +330,10 @@ public final class Hub {
     private Set<Online> peersOf(Online user) {
         Set<Online> peers = new HashSet<>();
         if (user.rooms == null) return peers;
-        for (long roomId : user.rooms) peers.addAll(roomMembers.getOrDefault(roomId, Set.of()));
+        for (long roomId : user.rooms) {
+            Set<Online> members = roomMembers.getOrDefault(roomId, Set.of());
+            if (members.size() <= PRESENCE_MAX_ONLINE) peers.addAll(members);
+        }
         peers.remove(user);
         return peers;
     }
@@ -348,7 +360,7 @@ public final class Hub {
             Online user = it.next();
             if (now - user.lastSocketClosedAt < PRESENCE_GRACE_MILLIS) continue;
             it.remove();
-            if (user.announced) toPeers(user, Frames.json(Frames.Presence.offline(user.userId)));
+            if (user.announced) toPeers(user, Frames.encode(Frames.Presence.offline(user.userId)));
             if (user.rooms != null) for (long roomId : user.rooms) leave(user, roomId);
             users.remove(user.userId);
         }

@@ -89,7 +89,7 @@ public final class RealtimeEndpoint {
         switch (type == null ? "" : type) {
             case "auth" -> reauthenticate(socket, frame);
             case "typing" -> typing(socket, frame);
-            case "ping" -> socket.send(Frames.json(Frames.Pong.INSTANCE), false);
+            case "ping" -> socket.send(Frames.encode(Frames.Pong.INSTANCE), false);
             default -> error(socket, "unknown_type", "Frames from the client are auth, typing and ping.");
         }
     }
@@ -125,7 +125,7 @@ public final class RealtimeEndpoint {
             socket.close(CloseCodes.UNAUTHORIZED, e.getMessage());
             return;
         }
-        socket.send(Frames.json(new Frames.Ready(userId, caller.principal().sessionId(), caller.expiresAt())), false);
+        socket.send(Frames.encode(new Frames.Ready(userId, caller.principal().sessionId(), caller.expiresAt())), false);
         hub.goLive(socket, replay(socket, since));
     }
 
@@ -142,12 +142,12 @@ public final class RealtimeEndpoint {
             }
             Optional<List<MessageEvent>> changes = messages.changesSince(roomId, room.getValue(), limits.replayLimit());
             if (changes.isEmpty()) {
-                socket.send(Frames.json(new Frames.Resync(roomId)), false);
+                socket.send(Frames.encode(new Frames.Resync(roomId)), false);
                 continue;
             }
             long last = room.getValue();
             for (MessageEvent change : changes.get()) {
-                socket.send(Frames.json(new Frames.MessageChange(change.type(), roomId, change.seq(), change.message())), false);
+                socket.send(Frames.encode(new Frames.MessageChange(change.type(), roomId, change.seq(), change.message())), false);
                 last = change.seq();
             }
             replayedUpTo.put(roomId, last);
@@ -168,7 +168,7 @@ public final class RealtimeEndpoint {
             return;
         }
         socket.authenticate(caller.principal(), caller.expiresAt());
-        socket.send(Frames.json(new Frames.Ready(caller.principal().userId(), caller.principal().sessionId(), caller.expiresAt())), false);
+        socket.send(Frames.encode(new Frames.Ready(caller.principal().userId(), caller.principal().sessionId(), caller.expiresAt())), false);
     }
 
     private void typing(Socket socket, JsonNode frame) {
@@ -213,7 +213,7 @@ public final class RealtimeEndpoint {
     }
 
     private static void error(Socket socket, String code, String detail) {
-        socket.send(Frames.json(new Frames.Error(code, detail)), false);
+        socket.send(Frames.encode(new Frames.Error(code, detail)), false);
     }
 
     private static Socket socket(WsContext ctx) {

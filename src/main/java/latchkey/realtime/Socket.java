@@ -3,6 +3,10 @@ package latchkey.realtime;
 import latchkey.identity.Principal;
 import org.eclipse.jetty.websocket.api.Callback;
 import org.eclipse.jetty.websocket.api.Session;
+import org.eclipse.jetty.websocket.common.WebSocketSession;
+import org.eclipse.jetty.websocket.core.CoreSession;
+import org.eclipse.jetty.websocket.core.Frame;
+import org.eclipse.jetty.websocket.core.OpCode;
 
 import java.nio.ByteBuffer;
 import java.time.Instant;
@@ -21,15 +25,17 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class Socket {
     /** A frame held back during a resume; {@code seq} orders history changes against the replay. */
-    record Held(String text, boolean ephemeral, long roomId, long seq) {
+    record Held(ByteBuffer frame, boolean ephemeral, long roomId, long seq) {
     }
 
     private static final int MAX_REASON = 120;
 
     private final Session session;
+    /** Jetty's own session under the API one: it takes a frame already encoded, so each event is encoded once for all sockets. */
+    private final CoreSession frames;
     private final Limits limits;
     private final AtomicInteger pending = new AtomicInteger();
-    private final Callback written;
+    private final org.eclipse.jetty.util.Callback written;
     final long connectedAt;
     private volatile boolean closed;
 
@@ -50,7 +56,8 @@ final class Socket {
         this.limits = limits;
         this.connectedAt = now;
         this.lastPingAt = now;
-        this.written = Callback.from(pending::decrementAndGet, failure -> pending.decrementAndGet());
+        this.frames = ((WebSocketSession) session).getCoreSession();
+        this.written = org.eclipse.jetty.util.Callback.from(pending::decrementAndGet, failure -> pending.decrementAndGet());
     }
 
     boolean authenticated() {
@@ -63,9 +70,9 @@ final class Socket {
     }
 
     /** Delivers or holds a frame; the hub's path. */
-    void deliver(String text, boolean ephemeral, long roomId, long seq) {
-        if (live) send(text, ephemeral);
-        else if (held != null) held.add(new Held(text, ephemeral, roomId, seq));
+    void deliver(ByteBuffer frame, boolean ephemeral, long roomId, long seq) {
+        if (live) send(frame, ephemeral);
+        else if (held != null) held.add(new Held(frame, ephemeral, roomId, seq));
     }
 
     void hold() {
@@ -74,7 +81,7 @@ final class Socket {
     }
 
     /** Sends now, whatever the hub holds: the authenticating thread's path (ready, errors, the replay). */
-    void send(String text, boolean ephemeral) {
+    void send(ByteBuffer frame, boolean ephemeral) {
         if (closed) return;
         int waiting = pending.get();
         if (ephemeral && waiting >= limits.dropEphemeralAt()) return;
@@ -83,7 +90,8 @@ final class Socket {
             return;
         }
         pending.incrementAndGet();
-        session.sendText(text, written);
+        // A slice per socket: the bytes are shared, each write keeps its own position.
+        frames.sendFrame(new Frame(OpCode.TEXT, frame.slice()), written, false);
     }
 
     void ping(long now) {
