@@ -44,6 +44,8 @@ public final class Hub {
      */
     static final int PRESENCE_MAX_ONLINE = 200;
     private static final long SWEEP_MILLIS = 250;
+    /** Under a steady stream of work, sockets are still flushed this often (in tasks): a bound on the added latency. */
+    private static final int FLUSH_EVERY_TASKS = 8;
     private static final long NOT_HISTORY = -1;
     /**
      * Work the hub may have waiting. When it is full, whoever publishes waits (the commit thread
@@ -86,7 +88,10 @@ public final class Hub {
     private final Map<Long, Online> users = new HashMap<>();
     private final Map<Long, Set<Online>> roomMembers = new HashMap<>();
     private final Set<Online> inGrace = new HashSet<>();
+    /** Sockets with frames waiting in Jetty's buffer; flushed when the hub runs out of work (or every few tasks). */
+    private final List<Socket> unflushed = new ArrayList<>();
     private long nextSweep;
+    private int sinceFlush;
 
     public Hub(Limits limits, Clock clock) {
         this.limits = limits;
@@ -305,8 +310,12 @@ public final class Hub {
         for (Online peer : members) {
             if (peer == user || !peer.announced || peer.sockets.isEmpty()) continue;
             ByteBuffer present = Frames.encode(Frames.Presence.online(peer.userId));
-            for (Socket socket : user.sockets) socket.deliver(present, true, roomId, NOT_HISTORY);
-            for (Socket socket : peer.sockets) socket.deliver(arrived, true, roomId, NOT_HISTORY);
+            for (Socket socket : user.sockets) {
+                if (socket.deliver(present, true, roomId, NOT_HISTORY)) markUnflushed(socket);
+            }
+            for (Socket socket : peer.sockets) {
+                if (socket.deliver(arrived, true, roomId, NOT_HISTORY)) markUnflushed(socket);
+            }
         }
     }
 
@@ -317,13 +326,17 @@ public final class Hub {
         for (Online member : members) {
             if (member.userId == exceptUserId || member.sockets.isEmpty()) continue;
             if (text == null) text = Frames.encode(frame.get());
-            for (Socket socket : member.sockets) socket.deliver(text, ephemeral, roomId, seq);
+            for (Socket socket : member.sockets) {
+                if (socket.deliver(text, ephemeral, roomId, seq)) markUnflushed(socket);
+            }
         }
     }
 
     private void toPeers(Online user, ByteBuffer text) {
         for (Online peer : peersOf(user)) {
-            for (Socket socket : peer.sockets) socket.deliver(text, true, 0, NOT_HISTORY);
+            for (Socket socket : peer.sockets) {
+                if (socket.deliver(text, true, 0, NOT_HISTORY)) markUnflushed(socket);
+            }
         }
     }
 
@@ -336,6 +349,20 @@ public final class Hub {
         }
         peers.remove(user);
         return peers;
+    }
+
+    private void markUnflushed(Socket socket) {
+        if (socket.unflushed) return;
+        socket.unflushed = true;
+        unflushed.add(socket);
+    }
+
+    private void flushAll() {
+        for (Socket socket : unflushed) {
+            socket.unflushed = false;
+            socket.flush();
+        }
+        unflushed.clear();
     }
 
     private void sweep(long now) {
@@ -371,8 +398,16 @@ public final class Hub {
         while (true) {
             try {
                 long wait = nextSweep - clock.millis();
-                Runnable task = wait > 0 ? tasks.poll(wait, TimeUnit.MILLISECONDS) : tasks.poll();
+                Runnable task = tasks.poll();
+                if (task == null) {
+                    flushAll();
+                    task = wait > 0 ? tasks.poll(wait, TimeUnit.MILLISECONDS) : null;
+                }
                 if (task != null) task.run();
+                if (++sinceFlush >= FLUSH_EVERY_TASKS) {
+                    flushAll();
+                    sinceFlush = 0;
+                }
                 long now = clock.millis();
                 if (now >= nextSweep) {
                     sweep(now);

@@ -48,6 +48,7 @@ final class Socket {
 
     // The hub's own: touched only on its thread.
     boolean live;
+    boolean unflushed;
     List<Held> held;
     long lastPingAt;
 
@@ -70,9 +71,15 @@ final class Socket {
     }
 
     /** Delivers or holds a frame; the hub's path. */
-    void deliver(ByteBuffer frame, boolean ephemeral, long roomId, long seq) {
-        if (live) send(frame, ephemeral);
-        else if (held != null) held.add(new Held(frame, ephemeral, roomId, seq));
+    /**
+     * Delivers or holds a frame; the hub's path. Delivered frames wait in Jetty's buffer for
+     * {@link #flush()}: a burst of events reaches each socket in one write, not one write each.
+     * Answers whether the socket now needs a flush.
+     */
+    boolean deliver(ByteBuffer frame, boolean ephemeral, long roomId, long seq) {
+        if (live) return send(frame, ephemeral, true);
+        if (held != null) held.add(new Held(frame, ephemeral, roomId, seq));
+        return false;
     }
 
     void hold() {
@@ -82,16 +89,25 @@ final class Socket {
 
     /** Sends now, whatever the hub holds: the authenticating thread's path (ready, errors, the replay). */
     void send(ByteBuffer frame, boolean ephemeral) {
-        if (closed) return;
+        send(frame, ephemeral, false);
+    }
+
+    private boolean send(ByteBuffer frame, boolean ephemeral, boolean batch) {
+        if (closed) return false;
         int waiting = pending.get();
-        if (ephemeral && waiting >= limits.dropEphemeralAt()) return;
+        if (ephemeral && waiting >= limits.dropEphemeralAt()) return false;
         if (waiting >= limits.sendQueue()) {
             close(CloseCodes.TOO_SLOW, "too slow: resume with since");
-            return;
+            return false;
         }
         pending.incrementAndGet();
         // A slice per socket: the bytes are shared, each write keeps its own position.
-        frames.sendFrame(new Frame(OpCode.TEXT, frame.slice()), written, false);
+        frames.sendFrame(new Frame(OpCode.TEXT, frame.slice()), written, batch);
+        return batch;
+    }
+
+    void flush() {
+        if (!closed) frames.flush(org.eclipse.jetty.util.Callback.NOOP);
     }
 
     void ping(long now) {
