@@ -13,6 +13,7 @@ import latchkey.docs.DocsPage;
 import latchkey.docs.OpenApiDocument;
 import latchkey.events.EventBus;
 import latchkey.http.ClientAddress;
+import latchkey.http.FileLinks;
 import latchkey.http.Cors;
 import latchkey.http.HealthHandler;
 import latchkey.http.JettyErrors;
@@ -38,6 +39,10 @@ import latchkey.sessions.SessionHandlers;
 import latchkey.sessions.SessionService;
 import latchkey.tokens.AccessTokens;
 import latchkey.tokens.JwtSecret;
+import latchkey.uploads.LocalFileStore;
+import latchkey.uploads.SignedUrls;
+import latchkey.uploads.UploadHandlers;
+import latchkey.uploads.UploadService;
 import latchkey.users.AdminHandlers;
 import latchkey.users.UserHandlers;
 import latchkey.users.UserService;
@@ -91,8 +96,12 @@ public final class Main {
         RoomService roomService = new RoomService(db, events, config.chatMaxRoomMembers(), clock);
         MessageService messageService = new MessageService(db, roomService, events,
                 config.rateLimitEnabled() ? MessageService.sendLimit(config.chatMessagesPerMinute(), clock) : null, clock);
+        SignedUrls signedUrls = new SignedUrls(secret.bytes(), config.publicUrl(), config.uploadsUrlTtl(), clock);
+        UploadService uploadService = new UploadService(db, new LocalFileStore(config.uploadsDir()), roomService, sessionService, accessCache,
+                new UploadService.Limits(config.uploadsMaxBytes(), config.uploadsQuotaPerUser(), config.uploadsTypes()), clock);
         // Messages first: their tombstones take numbers in rooms that the account's leaving may delete.
-        UserService userService = new UserService(db, accessCache, List.of(messageService, roomService), clock);
+        // Uploads last: the tombstones already took the attachments with them; the rest (avatar, unsent) go then.
+        UserService userService = new UserService(db, accessCache, List.of(messageService, roomService, uploadService), clock);
         // Mail retries wait in real time, whatever clock the rest runs on (tests move theirs by hand).
         MailQueue mailQueue = new MailQueue(db, Clock.systemUTC());
         Recovery recovery = Recovery.of(config, db, userService, passwords, accessCache, mailQueue, clock);
@@ -107,6 +116,7 @@ public final class Main {
         AdminHandlers admin = new AdminHandlers(userService);
         RoomHandlers rooms = new RoomHandlers(roomService, config.chatMaxRoomMembers());
         MessageHandlers messages = new MessageHandlers(messageService, config.chatMaxMessageChars());
+        UploadHandlers uploads = new UploadHandlers(uploadService, userService, signedUrls, clock);
         RecoveryHandlers recoveryApi = new RecoveryHandlers(recovery);
         RecoveryPages recoveryPages = RecoveryPages.load(recovery, config.productName());
         AccessFilter accessFilter = new AccessFilter(accessTokens, sessionService);
@@ -126,6 +136,8 @@ public final class Main {
             app.events.serverStopped(housekeeping::stop);
             app.events.serverStopped(passwords::close);
             app.events.serverStopped(requestLog::close);
+            app.events.serverStarted(uploadService.housekeeping()::start);
+            app.events.serverStopped(uploadService.housekeeping()::stop);
             app.events.serverStarted(mailWorker::start);
             app.events.serverStopped(mailWorker::stop);
             app.jetty.modifyHttpConfiguration(http -> {
@@ -142,12 +154,16 @@ public final class Main {
             app.jetty.modifyServletContextHandler(context -> context.setErrorHandler(new JettyErrors()));
             Problems.install(app);
 
+            // A thread's links belong to the request it handles; none carry over from the one before.
+            app.routes.before(ctx -> FileLinks.bind(null));
             app.routes.before(RequestIds::assign);
             app.routes.before(Responses::secureHeaders);
             app.routes.before(cors::apply);
             app.routes.before(RequestBody::requireKnownCharset);
             app.routes.beforeMatched(accessFilter);
+            app.routes.beforeMatched(signedUrls::bindViewer);
             app.routes.after(Responses::noContentType);
+            app.routes.after(ctx -> FileLinks.bind(null));
 
             app.routes.apiBuilder(() -> {
                 get("/health", health::check, PUBLIC);
@@ -183,10 +199,18 @@ public final class Main {
                     post("/me/password", auth::changePassword, USER);
                     post("/me/email", recoveryApi::requestEmailChange, USER);
                     post("/me/verify-email", recoveryApi::resendVerification, USER);
+                    put("/me/avatar", uploads::setAvatar, USER);
+                    delete("/me/avatar", uploads::removeAvatar, USER);
                     get("/me/sessions", sessions::list, USER);
                     delete("/me/sessions/{id}", sessions::end, USER);
                     get("/{id}", users::profile, USER);
                 });
+                path("/uploads", () -> {
+                    post(uploads::upload, USER);
+                    get("/{id}", uploads::get, USER);
+                });
+                // Signed links: what an <img> loads, without an Authorization header.
+                get("/files/{id}", uploads::signed, PUBLIC);
                 path("/admin/users", () -> {
                     get(admin::list, ADMIN);
                     patch("/{id}", admin::update, ADMIN);

@@ -14,11 +14,13 @@ import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.Set;
 import java.util.function.Function;
 
 /**
@@ -68,6 +70,11 @@ public record Config(
         int chatMaxRoomMembers,
         int chatMaxMessageChars,
         int chatMessagesPerMinute,
+        Path uploadsDir,
+        long uploadsMaxBytes,
+        long uploadsQuotaPerUser,
+        Set<String> uploadsTypes,
+        Duration uploadsUrlTtl,
         Optional<Path> source) {
 
     /** A configuration key, its default and what it means; the order is the order of {@code --help}. */
@@ -79,6 +86,9 @@ public record Config(
 
     /** How the SMTP connection is secured: STARTTLS on the plain port (required, never skipped), TLS from the first byte, or none. */
     public enum SmtpTls { STARTTLS, TLS, NONE }
+
+    /** Every type the server can recognise from a file's bytes; {@code uploads.types} picks among them. */
+    public static final List<String> UPLOAD_TYPES = List.of("image/png", "image/jpeg", "image/gif", "image/webp", "application/pdf", "text/plain");
 
     public static final List<Key> KEYS = List.of(
             new Key("server.port", "8080", "HTTP port (0 picks a free one)"),
@@ -123,7 +133,13 @@ public record Config(
             new Key("docs.enabled", "true", "serve the API docs page at /docs"),
             new Key("chat.max-room-members", "1000", "members a room may have; beyond it: 409 room_full"),
             new Key("chat.max-message-chars", "4000", "longest message text, in characters (code points)"),
-            new Key("chat.messages-per-minute", "60", "messages one user may send per minute (off with ratelimit.enabled=false)"));
+            new Key("chat.messages-per-minute", "60", "messages one user may send per minute (off with ratelimit.enabled=false)"),
+            new Key("uploads.dir", "db/uploads", "folder of uploaded files (names chosen by the server)"),
+            new Key("uploads.max-bytes", "10485760", "largest upload in bytes; beyond it: 413 payload_too_large"),
+            new Key("uploads.quota-per-user", "209715200", "bytes of uploads one user may keep; beyond it: 413 quota_exceeded"),
+            new Key("uploads.types", String.join(",", UPLOAD_TYPES),
+                    "accepted upload types, as detected from the bytes (a subset of the default)"),
+            new Key("uploads.url-ttl", "PT1H", "how long a signed upload URL works"));
 
     public static final Path DEFAULT_FILE = Path.of("app.properties");
 
@@ -234,6 +250,11 @@ public record Config(
                 intIn(v, "chat.max-room-members", 2, 1_000_000),
                 intIn(v, "chat.max-message-chars", 1, 60_000),
                 intIn(v, "chat.messages-per-minute", 1, Integer.MAX_VALUE),
+                path(v, "uploads.dir"),
+                longIn(v, "uploads.max-bytes", 1, 1L << 40),
+                longIn(v, "uploads.quota-per-user", 1, Long.MAX_VALUE),
+                uploadTypes(v),
+                positiveDuration(v, "uploads.url-ttl"),
                 source);
     }
 
@@ -257,6 +278,28 @@ public record Config(
             throw new ConfigException(key, value + " is out of range " + min + ".." + max);
         }
         return value;
+    }
+
+    private static long longIn(Map<String, String> v, String key, long min, long max) {
+        long value = parse(v, key, "a whole number", Long::parseLong);
+        if (value < min || value > max) {
+            throw new ConfigException(key, value + " is out of range " + min + ".." + max);
+        }
+        return value;
+    }
+
+    private static Set<String> uploadTypes(Map<String, String> v) {
+        Set<String> types = new LinkedHashSet<>();
+        for (String raw : v.get("uploads.types").split(",")) {
+            String type = raw.trim().toLowerCase(Locale.ROOT);
+            if (type.isEmpty()) continue;
+            if (!UPLOAD_TYPES.contains(type)) {
+                throw new ConfigException("uploads.types", "'" + raw.trim() + "' is not one of " + String.join(", ", UPLOAD_TYPES));
+            }
+            types.add(type);
+        }
+        if (types.isEmpty()) throw new ConfigException("uploads.types", "must name at least one type");
+        return Set.copyOf(types);
     }
 
     private static boolean bool(Map<String, String> v, String key) {

@@ -14,7 +14,7 @@ import java.util.List;
 public record Message(long id, long roomId, long seq, PublicProfile sender, String text, List<Object> attachments,
                       Long replyTo, String clientId, Instant createdAt, Instant editedAt, boolean deleted) {
     public static Message of(MessageRow row) {
-        PublicProfile sender = row.senderId() == null ? null : new PublicProfile(row.senderId(), row.senderUsername(), row.senderName());
+        PublicProfile sender = row.senderId() == null ? null : new PublicProfile(row.senderId(), row.senderUsername(), row.senderName(), null);
         return new Message(row.id(), row.roomId(), row.seq(), sender, row.deleted() ? null : row.text(), List.of(),
                 row.replyTo(), row.clientId(), Instant.ofEpochMilli(row.createdAt()),
                 row.editedAt() == null ? null : Instant.ofEpochMilli(row.editedAt()), row.deleted());

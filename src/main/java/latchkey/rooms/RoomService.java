@@ -279,7 +279,7 @@ public final class RoomService implements RoomGate, AccountRemoval {
         RoomDao dao = tx.dao(RoomDao.class);
         dao.deleteMember(room.id(), member.userId());
         dao.recount(room.id());
-        PublicProfile user = new PublicProfile(member.userId(), member.username(), member.name());
+        PublicProfile user = new PublicProfile(member.userId(), member.username(), member.name(), member.avatarId());
         tx.afterCommit(() -> events.publish(new RoomEvent.MemberLeft(room.id(), user, member.role())));
         if (dao.memberCount(room.id()) == 0) {
             deleteRoom(tx, room.id());
@@ -306,7 +306,7 @@ public final class RoomService implements RoomGate, AccountRemoval {
         RoomDao dao = tx.dao(RoomDao.class);
         dao.setRole(roomId, userId, role.wireName());
         MemberRow member = dao.member(roomId, userId).orElseThrow();
-        PublicProfile user = new PublicProfile(member.userId(), member.username(), member.name());
+        PublicProfile user = new PublicProfile(member.userId(), member.username(), member.name(), member.avatarId());
         tx.afterCommit(() -> events.publish(new RoomEvent.RoleChanged(roomId, user, role)));
     }
 
