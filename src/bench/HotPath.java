@@ -1,13 +1,14 @@
 import latchkey.auth.ClientInfo;
 import latchkey.db.Database;
+import latchkey.events.EventBus;
 import latchkey.http.Json;
 import latchkey.http.RequestLog;
+import latchkey.identity.Role;
 import latchkey.sessions.AccessCache;
 import latchkey.sessions.SessionDao;
 import latchkey.sessions.SessionService;
 import latchkey.tokens.AccessTokens;
 import latchkey.tokens.TokenResponse;
-import latchkey.identity.Role;
 import latchkey.users.UserRow;
 import latchkey.users.UserService;
 import org.slf4j.Logger;
@@ -57,8 +58,8 @@ public final class HotPath {
         try (Database db = Database.open(url)) {
             AccessCache cache = new AccessCache();
             AccessTokens tokens = new AccessTokens(SECRET.getBytes(StandardCharsets.UTF_8), "latchkey", Duration.ofMinutes(15), clock);
-            SessionService sessions = new SessionService(db, tokens, cache, Duration.ofDays(30), Duration.ofSeconds(10), clock);
-            UserService users = new UserService(db, cache, List.of(), clock);
+            SessionService sessions = new SessionService(db, tokens, cache, new EventBus(), Duration.ofDays(30), Duration.ofSeconds(10), clock);
+            UserService users = new UserService(db, new EventBus(), List.of(), clock);
             UserRow user = users.create("hot@example.com", "hotpath", "Hot Path", "$2a$10$notarealhashnotarealhashnotarealhashnotarealhashnotar");
             TokenResponse session = sessions.open(user, new ClientInfo("127.0.0.1", "bench"));
             String jwt = session.accessToken();

@@ -4,9 +4,9 @@ import io.javalin.Javalin;
 import latchkey.config.Config;
 import latchkey.config.ConfigException;
 import latchkey.db.Database;
+import latchkey.events.EventBus;
 import latchkey.tokens.JwtSecret;
 import latchkey.users.UserService;
-import latchkey.sessions.AccessCache;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -83,7 +83,7 @@ final class Cli {
 
     private static int grantAdmin(Config config, String email, PrintStream out, PrintStream err) {
         try (Database db = Database.open(config.dbUrl())) {
-            if (!new UserService(db, new AccessCache(), List.of(), Clock.systemUTC()).grantAdmin(email)) {
+            if (!new UserService(db, new EventBus(), List.of(), Clock.systemUTC()).grantAdmin(email)) {
                 err.println("latchkey: no user with email " + email);
                 return FAILED;
             }

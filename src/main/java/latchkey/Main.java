@@ -6,6 +6,7 @@ import latchkey.auth.AbuseLimits;
 import latchkey.auth.AccessFilter;
 import latchkey.auth.AuthHandlers;
 import latchkey.auth.AuthService;
+import latchkey.auth.Authenticator;
 import latchkey.auth.Passwords;
 import latchkey.config.Config;
 import latchkey.db.Database;
@@ -23,17 +24,22 @@ import latchkey.http.RequestBody;
 import latchkey.http.RequestIds;
 import latchkey.http.RequestLog;
 import latchkey.http.Responses;
-import latchkey.messages.MessageHandlers;
-import latchkey.messages.MessageService;
-import latchkey.rooms.RoomHandlers;
-import latchkey.rooms.RoomService;
 import latchkey.mail.MailQueue;
 import latchkey.mail.MailWorker;
 import latchkey.mail.Mailer;
+import latchkey.messages.MessageHandlers;
+import latchkey.messages.MessageService;
+import latchkey.realtime.Hub;
+import latchkey.realtime.Limits;
+import latchkey.realtime.RealtimeEndpoint;
+import latchkey.realtime.RealtimeShutdown;
 import latchkey.recovery.Recovery;
 import latchkey.recovery.RecoveryHandlers;
 import latchkey.recovery.RecoveryPages;
+import latchkey.rooms.RoomHandlers;
+import latchkey.rooms.RoomService;
 import latchkey.sessions.AccessCache;
+import latchkey.sessions.AccessChange;
 import latchkey.sessions.Housekeeping;
 import latchkey.sessions.SessionHandlers;
 import latchkey.sessions.SessionService;
@@ -46,7 +52,11 @@ import latchkey.uploads.UploadService;
 import latchkey.users.AdminHandlers;
 import latchkey.users.UserHandlers;
 import latchkey.users.UserService;
+import org.eclipse.jetty.server.Connector;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.handler.GracefulHandler;
+import org.eclipse.jetty.util.component.LifeCycle;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -58,6 +68,7 @@ import static io.javalin.apibuilder.ApiBuilder.patch;
 import static io.javalin.apibuilder.ApiBuilder.path;
 import static io.javalin.apibuilder.ApiBuilder.post;
 import static io.javalin.apibuilder.ApiBuilder.put;
+import static io.javalin.apibuilder.ApiBuilder.ws;
 import static latchkey.auth.Access.ADMIN;
 import static latchkey.auth.Access.PUBLIC;
 import static latchkey.auth.Access.USER;
@@ -90,21 +101,22 @@ public final class Main {
     /** The same, publishing to {@code events}: tests listen there to what the features announce. */
     public static Javalin app(Config config, Database db, JwtSecret secret, Clock clock, EventBus events) {
         AccessCache accessCache = new AccessCache();
+        events.subscribe(AccessChange.class, accessCache::apply);
         AccessTokens accessTokens = new AccessTokens(secret.bytes(), config.jwtIssuer(), config.accessTtl(), clock);
         Passwords passwords = new Passwords(config.bcryptCost(), config.hashingThreads(), config.bcryptMaxQueue());
-        SessionService sessionService = new SessionService(db, accessTokens, accessCache, config.refreshTtl(), config.refreshReuseGrace(), clock);
+        SessionService sessionService = new SessionService(db, accessTokens, accessCache, events, config.refreshTtl(), config.refreshReuseGrace(), clock);
         RoomService roomService = new RoomService(db, events, config.chatMaxRoomMembers(), clock);
         MessageService messageService = new MessageService(db, roomService, events,
                 config.rateLimitEnabled() ? MessageService.sendLimit(config.chatMessagesPerMinute(), clock) : null, clock);
         SignedUrls signedUrls = new SignedUrls(secret.bytes(), config.publicUrl(), config.uploadsUrlTtl(), clock);
-        UploadService uploadService = new UploadService(db, new LocalFileStore(config.uploadsDir()), roomService, sessionService, accessCache,
+        UploadService uploadService = new UploadService(db, new LocalFileStore(config.uploadsDir()), roomService, sessionService, events,
                 new UploadService.Limits(config.uploadsMaxBytes(), config.uploadsQuotaPerUser(), config.uploadsTypes()), clock);
         // Messages first: their tombstones take numbers in rooms that the account's leaving may delete.
         // Uploads last: the tombstones already took the attachments with them; the rest (avatar, unsent) go then.
-        UserService userService = new UserService(db, accessCache, List.of(messageService, roomService, uploadService), clock);
+        UserService userService = new UserService(db, events, List.of(messageService, roomService, uploadService), clock);
         // Mail retries wait in real time, whatever clock the rest runs on (tests move theirs by hand).
         MailQueue mailQueue = new MailQueue(db, Clock.systemUTC());
-        Recovery recovery = Recovery.of(config, db, userService, passwords, accessCache, mailQueue, clock);
+        Recovery recovery = Recovery.of(config, db, userService, passwords, events, mailQueue, clock);
         AuthService authService = new AuthService(userService, sessionService, passwords, new AbuseLimits(config, clock), recovery.verifications());
         MailWorker mailWorker = new MailWorker(mailQueue, recovery.mail(), Mailer.of(config),
                 new MailWorker.Retry(config.mailRetryInitial(), config.mailRetryMax(), config.mailGiveUpAfter()));
@@ -119,7 +131,12 @@ public final class Main {
         UploadHandlers uploads = new UploadHandlers(uploadService, userService, signedUrls, clock);
         RecoveryHandlers recoveryApi = new RecoveryHandlers(recovery);
         RecoveryPages recoveryPages = RecoveryPages.load(recovery, config.productName());
-        AccessFilter accessFilter = new AccessFilter(accessTokens, sessionService);
+        Authenticator authenticator = new Authenticator(accessTokens, sessionService);
+        AccessFilter accessFilter = new AccessFilter(authenticator);
+        Limits realtimeLimits = Limits.of(config);
+        Hub hub = new Hub(realtimeLimits, signedUrls, clock);
+        hub.listenTo(events);
+        RealtimeEndpoint realtime = new RealtimeEndpoint(hub, authenticator, roomService, messageService, signedUrls, realtimeLimits, clock);
         Cors cors = new Cors(config.corsOrigins());
         OpenApiDocument openApi = OpenApiDocument.load();
         RequestLog requestLog = new RequestLog();
@@ -140,6 +157,8 @@ public final class Main {
             app.events.serverStopped(uploadService.housekeeping()::stop);
             app.events.serverStarted(mailWorker::start);
             app.events.serverStopped(mailWorker::stop);
+            app.events.serverStarting(hub::start);
+            app.events.serverStopped(hub::stop);
             app.jetty.modifyHttpConfiguration(http -> {
                 http.setRequestHeaderSize(MAX_HEADER_BYTES);
                 // Jetty's per-connection cache of header lines would hold each client's whole
@@ -148,8 +167,17 @@ public final class Main {
             });
             app.jetty.modifyServer(server -> {
                 server.setErrorHandler(new JettyErrors());
-                server.insertHandler(gracefulStop());
+                GracefulHandler requests = gracefulStop();
+                server.insertHandler(requests);
+                server.addBean(new RealtimeShutdown(requests, hub));
                 server.setStopTimeout(STOP_TIMEOUT.toMillis());
+                server.addEventListener(acceptQueue(config.acceptQueue()));
+            });
+            app.jetty.modifyWebSocketServletFactory(sockets -> {
+                sockets.setMaxTextMessageSize(RealtimeEndpoint.MAX_FRAME_BYTES);
+                sockets.setMaxBinaryMessageSize(RealtimeEndpoint.MAX_FRAME_BYTES);
+                // Jetty's default closes a socket after 30 s without traffic; the pings keep a quiet one open.
+                sockets.setIdleTimeout(realtimeLimits.pingInterval().multipliedBy(3));
             });
             app.jetty.modifyServletContextHandler(context -> context.setErrorHandler(new JettyErrors()));
             Problems.install(app);
@@ -167,6 +195,8 @@ public final class Main {
 
             app.routes.apiBuilder(() -> {
                 get("/health", health::check, PUBLIC);
+                // Authenticated by its first frame: browsers can not set headers on a WebSocket.
+                ws("/ws", realtime::configure, PUBLIC);
                 get("/openapi.json", openApi::serve, PUBLIC);
                 if (config.docsEnabled()) {
                     DocsPage docs = DocsPage.load();
@@ -238,6 +268,21 @@ public final class Main {
                 });
             });
         });
+    }
+
+    /**
+     * Sets the listen backlog before the connector opens: a reconnect storm (every client of a
+     * restarted server at once) must queue, not get connection resets.
+     */
+    private static LifeCycle.Listener acceptQueue(int size) {
+        return new LifeCycle.Listener() {
+            @Override
+            public void lifeCycleStarting(LifeCycle event) {
+                for (Connector connector : ((Server) event).getConnectors()) {
+                    if (connector instanceof ServerConnector server) server.setAcceptQueueSize(size);
+                }
+            }
+        };
     }
 
     /**

@@ -235,7 +235,7 @@ class SessionTest {
             var ended = api.signUp("c@example.com");
             api.post("/auth/logout", json("refresh_token", ended.refreshToken()));
             clock.advance(Duration.ofMinutes(31));
-            var sessions = new latchkey.sessions.SessionService(ctx.db(), null, new latchkey.sessions.AccessCache(),
+            var sessions = new latchkey.sessions.SessionService(ctx.db(), null, new latchkey.sessions.AccessCache(), new latchkey.events.EventBus(),
                     Duration.ofHours(1), Duration.ofSeconds(10), clock);
             sessions.prune();
             assertEquals(2, count(ctx, "sessions"), "the expired one is gone; the recently ended one stays a day");

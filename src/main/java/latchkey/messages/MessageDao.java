@@ -67,6 +67,10 @@ public interface MessageDao {
     long insert(@Bind("room") long roomId, @Bind("seq") long seq, @Bind("sender") long senderId, @Bind("text") String text,
                 @Bind("replyTo") Long replyTo, @Bind("clientId") String clientId, @Bind("now") long now);
 
+    /** The messages whose latest change came after {@code since}, in the order of those changes (resume). */
+    @SqlQuery("SELECT " + COLUMNS + " WHERE m.room_id = :room AND m.change_seq > :since ORDER BY m.change_seq LIMIT :limit")
+    List<MessageRow> changedSince(@Bind("room") long roomId, @Bind("since") long since, @Bind("limit") int limit);
+
     @SqlUpdate("UPDATE messages SET text = :text, edited_at = :now, change_seq = :seq WHERE id = :id")
     int edit(@Bind("id") long messageId, @Bind("text") String text, @Bind("seq") long seq, @Bind("now") long now);
 

@@ -112,6 +112,22 @@ public final class MessageService implements AccountRemoval {
         return new MessagePage(page.stream().map(Message::of).toList(), hasMore);
     }
 
+    /**
+     * What a client that saw the room up to {@code since} missed: one event per message changed
+     * after it, with the message as it is now, in the order of those changes; empty when more than
+     * {@code limit} messages changed (the client reloads the room instead).
+     */
+    public Optional<List<MessageEvent>> changesSince(long roomId, long since, int limit) {
+        List<MessageRow> rows = db.read(MessageDao.class, dao -> dao.changedSince(roomId, since, limit + 1));
+        if (rows.size() > limit) return Optional.empty();
+        List<MessageEvent> changes = new ArrayList<>(rows.size());
+        for (MessageRow row : rows) {
+            String type = row.deleted() ? MessageEvent.DELETED : row.seq() > since ? MessageEvent.CREATED : MessageEvent.UPDATED;
+            changes.add(new MessageEvent(type, roomId, row.changeSeq(), Message.of(row)));
+        }
+        return Optional.of(changes);
+    }
+
     /** Only the sender edits, and only a message that is not deleted. */
     public Message edit(Principal caller, long roomId, long messageId, String text) {
         return db.commit(tx -> {

@@ -3,9 +3,10 @@ package latchkey.recovery;
 import latchkey.auth.Passwords;
 import latchkey.db.Constraints;
 import latchkey.db.Database;
+import latchkey.events.EventBus;
 import latchkey.http.ApiException;
 import latchkey.mail.MailQueue;
-import latchkey.sessions.AccessCache;
+import latchkey.sessions.AccessChange;
 import latchkey.users.User;
 import latchkey.users.UserDao;
 import latchkey.users.UserRow;
@@ -22,7 +23,7 @@ import java.util.concurrent.CompletableFuture;
  */
 public final class EmailChanges {
     private final Database db;
-    private final AccessCache cache;
+    private final EventBus events;
     private final UserService users;
     private final Passwords passwords;
     private final AccountTokens tokens;
@@ -30,10 +31,10 @@ public final class EmailChanges {
     private final RecoveryLimits limits;
     private final Clock clock;
 
-    EmailChanges(Database db, AccessCache cache, UserService users, Passwords passwords, AccountTokens tokens, MailQueue queue,
+    EmailChanges(Database db, EventBus events, UserService users, Passwords passwords, AccountTokens tokens, MailQueue queue,
                  RecoveryLimits limits, Clock clock) {
         this.db = db;
-        this.cache = cache;
+        this.events = events;
         this.users = users;
         this.passwords = passwords;
         this.tokens = tokens;
@@ -74,7 +75,7 @@ public final class EmailChanges {
             if (Constraints.isUniqueViolation(e, "users.email")) throw ApiException.emailTaken();
             throw e;
         }
-        cache.invalidate();
+        events.publish(new AccessChange.UserChanged(userId));
         return db.read(UserDao.class, dao -> dao.findById(userId)).orElseThrow(AccountTokens::refused).view();
     }
 }

@@ -2,9 +2,10 @@ package latchkey.recovery;
 
 import latchkey.auth.EmailVerification;
 import latchkey.db.Database;
+import latchkey.events.EventBus;
 import latchkey.http.ApiException;
 import latchkey.mail.MailQueue;
-import latchkey.sessions.AccessCache;
+import latchkey.sessions.AccessChange;
 import latchkey.users.User;
 import latchkey.users.UserDao;
 import latchkey.users.UserRow;
@@ -14,17 +15,17 @@ import java.time.Clock;
 /** Proving an account's address: a link mailed at sign-up (and on request), followed once. */
 public final class EmailVerifications implements EmailVerification {
     private final Database db;
-    private final AccessCache cache;
+    private final EventBus events;
     private final AccountTokens tokens;
     private final MailQueue queue;
     private final RecoveryLimits limits;
     private final boolean required;
     private final Clock clock;
 
-    EmailVerifications(Database db, AccessCache cache, AccountTokens tokens, MailQueue queue, RecoveryLimits limits, boolean required,
+    EmailVerifications(Database db, EventBus events, AccountTokens tokens, MailQueue queue, RecoveryLimits limits, boolean required,
                        Clock clock) {
         this.db = db;
-        this.cache = cache;
+        this.events = events;
         this.tokens = tokens;
         this.queue = queue;
         this.limits = limits;
@@ -64,7 +65,7 @@ public final class EmailVerifications implements EmailVerification {
             dao.markEmailVerified(grant.userId(), clock.millis());
             return grant.userId();
         });
-        cache.invalidate();
+        events.publish(new AccessChange.UserChanged(userId));
         return db.read(UserDao.class, dao -> dao.findById(userId)).orElseThrow(AccountTokens::refused).view();
     }
 }

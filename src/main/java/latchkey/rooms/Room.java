@@ -17,6 +17,10 @@ public record Room(long id, String kind, String name, String topic, @JsonPropert
                    Instant createdAt, Instant updatedAt, int memberCount, long lastSeq, Message lastMessage,
                    PublicProfile peer, Membership membership) {
 
+    public Room withoutMembership() {
+        return new Room(id, kind, name, topic, isPrivate, createdAt, updatedAt, memberCount, lastSeq, lastMessage, peer, null);
+    }
+
     public record Membership(RoomRole role, Instant joinedAt, long lastReadSeq, int unreadCount) {
     }
 }

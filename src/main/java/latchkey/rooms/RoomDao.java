@@ -176,4 +176,8 @@ public interface RoomDao {
 
     @SqlQuery("SELECT member_count FROM rooms WHERE id = ?")
     int memberCount(long roomId);
+
+    /** The rooms a user is in: what realtime delivers to their sockets. */
+    @SqlQuery("SELECT room_id FROM memberships WHERE user_id = ?")
+    List<Long> roomIdsOf(long userId);
 }

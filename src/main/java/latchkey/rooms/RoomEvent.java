@@ -8,8 +8,12 @@ import java.util.List;
 public sealed interface RoomEvent {
     long roomId();
 
-    /** Name, topic or privacy changed. */
-    record Updated(long roomId) implements RoomEvent {
+    /** Name, topic or privacy changed; {@code room} as every member sees it (no one's membership in it). */
+    record Updated(Room room) implements RoomEvent {
+        @Override
+        public long roomId() {
+            return room.id();
+        }
     }
 
     /** The room is gone; {@code memberIds} were its members at the end. */

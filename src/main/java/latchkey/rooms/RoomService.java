@@ -144,8 +144,9 @@ public final class RoomService implements RoomGate, AccountRemoval {
             String topic = change.setTopic() ? change.topic() : room.topic();
             boolean isPrivate = change.isPrivate() != null ? change.isPrivate() : room.isPrivate();
             dao.update(roomId, name, UserFields.key(name), topic, isPrivate, clock.millis());
-            tx.afterCommit(() -> events.publish(new RoomEvent.Updated(roomId)));
-            return view(tx, load(dao, roomId, caller), caller.userId());
+            Room updated = view(tx, load(dao, roomId, caller), caller.userId());
+            tx.afterCommit(() -> events.publish(new RoomEvent.Updated(updated.withoutMembership())));
+            return updated;
         });
     }
 
@@ -159,6 +160,10 @@ public final class RoomService implements RoomGate, AccountRemoval {
             deleteRoom(tx, roomId);
             return null;
         });
+    }
+
+    public List<Long> roomIdsOf(long userId) {
+        return db.read(RoomDao.class, dao -> dao.roomIdsOf(userId));
     }
 
     /** Joins a public group room; joining one you are in is fine. */

@@ -7,10 +7,11 @@ import java.util.function.Supplier;
 
 /**
  * Session-and-user rows for the access check, kept in memory so that a protected request costs
- * no database lookup. Every write that ends a session or changes a user calls {@link #invalidate()}
- * (or {@link #forget(long)}), so revocation still takes effect at once in this process. Entries also
- * age out after {@link #MAX_AGE_NANOS}, which bounds how long a change made by another process
- * (the {@code grant-admin} command) takes to show.
+ * no database lookup. Every write that ends a session or changes a user publishes an
+ * {@link AccessChange}, and the cache forgets just that session or that user's sessions, before the
+ * write's caller gets its answer: revocation takes effect at once in this process, and one logout
+ * costs the other users nothing. Entries also age out after {@link #MAX_AGE_NANOS}, which bounds how
+ * long a change made by another process (the {@code grant-admin} command) takes to show.
  */
 public final class AccessCache {
     static final long MAX_AGE_NANOS = 5_000_000_000L;
@@ -38,13 +39,25 @@ public final class AccessCache {
         return loaded;
     }
 
-    public void invalidate() {
+    /** Subscribed to the event bus: forgets what the change names. */
+    public void apply(AccessChange change) {
+        // Bumped first: a load already under way may have read the row from before the change.
         generation.incrementAndGet();
-        entries.clear();
+        if (change instanceof AccessChange.SessionEnded ended) entries.remove(ended.sessionId());
+        else forgetUser(change.userId());
     }
 
+    /** A refreshed session's row (its new expiry) is read again on its next request. */
     void forget(long sessionId) {
         generation.incrementAndGet();
         entries.remove(sessionId);
+    }
+
+    int size() {
+        return entries.size();
+    }
+
+    private void forgetUser(long userId) {
+        entries.values().removeIf(entry -> entry.row().user().id() == userId);
     }
 }

@@ -2,6 +2,7 @@ package latchkey.sessions;
 
 import latchkey.auth.ClientInfo;
 import latchkey.db.Database;
+import latchkey.events.EventBus;
 import latchkey.http.ApiException;
 import latchkey.tokens.AccessTokens;
 import latchkey.tokens.RefreshTokens;
@@ -18,7 +19,8 @@ import java.util.Optional;
 /**
  * Sessions and their refresh tokens: opening one at sign-in, rotating its refresh token,
  * detecting a stolen token by its reuse, ending one or all. Every change that ends a session or
- * a user's right to one goes through {@link AccessCache#invalidate()}, so a token stops at once.
+ * a user's right to one publishes an {@link AccessChange}: the access cache forgets it before the
+ * caller hears back, so a token stops at once, and realtime closes the session's sockets.
  */
 public final class SessionService {
     /** A session in the owner's list; {@code current} marks the one the request came with. */
@@ -34,14 +36,17 @@ public final class SessionService {
     private final Database db;
     private final AccessTokens accessTokens;
     private final AccessCache cache;
+    private final EventBus events;
     private final Duration refreshTtl;
     private final Duration reuseGrace;
     private final Clock clock;
 
-    public SessionService(Database db, AccessTokens accessTokens, AccessCache cache, Duration refreshTtl, Duration reuseGrace, Clock clock) {
+    public SessionService(Database db, AccessTokens accessTokens, AccessCache cache, EventBus events, Duration refreshTtl, Duration reuseGrace,
+                          Clock clock) {
         this.db = db;
         this.accessTokens = accessTokens;
         this.cache = cache;
+        this.events = events;
         this.refreshTtl = refreshTtl;
         this.reuseGrace = reuseGrace;
         this.clock = clock;
@@ -87,7 +92,7 @@ public final class SessionService {
         });
         switch (rotation.outcome()) {
             case STOLEN -> {
-                cache.invalidate();
+                events.publish(new AccessChange.SessionEnded(rotation.userId(), rotation.sessionId()));
                 throw ApiException.invalidToken("This refresh token was already used; the session has been ended. Sign in again.");
             }
             case INVALID -> throw ApiException.invalidToken("The refresh token is unknown, expired or revoked.");
@@ -103,20 +108,20 @@ public final class SessionService {
     public void logout(String refreshToken) {
         db.read(SessionDao.class, dao -> dao.findRefreshToken(RefreshTokens.hash(refreshToken))).ifPresent(row -> {
             db.writer().useExtension(SessionDao.class, dao -> dao.revoke(row.sessionId(), clock.millis()));
-            cache.invalidate();
+            events.publish(new AccessChange.SessionEnded(row.userId(), row.sessionId()));
         });
     }
 
     public void endAll(long userId) {
         db.writer().useExtension(SessionDao.class, dao -> dao.revokeAll(userId, clock.millis()));
-        cache.invalidate();
+        events.publish(new AccessChange.SessionsEnded(userId));
     }
 
     /** Ends one of the user's own live sessions; another user's session is "not found". */
     public void endOwn(long userId, long sessionId) {
         int ended = db.writer().withExtension(SessionDao.class, dao -> dao.revokeOwn(sessionId, userId, clock.millis()));
         if (ended == 0) throw ApiException.notFound("You have no live session with this id.");
-        cache.invalidate();
+        events.publish(new AccessChange.SessionEnded(userId, sessionId));
     }
 
     public List<SessionView> list(long userId, long currentSessionId) {

@@ -24,7 +24,7 @@ public final class AccessTokens {
     private static final String ALGORITHM = "HS256";
 
     /** What a verified token says; whether its session and user are still good is checked elsewhere. */
-    public record Claims(long userId, long sessionId, Role role, Instant issuedAt) {
+    public record Claims(long userId, long sessionId, Role role, Instant issuedAt, Instant expiresAt) {
     }
 
     private final SecretKey key;
@@ -87,7 +87,8 @@ public final class AccessTokens {
         }
         Role role = Role.parse(claims.get("role") instanceof String r ? r : null)
                 .orElseThrow(() -> ApiException.invalidToken("The access token has no valid role."));
-        Claims valid = new Claims(positiveId(claims.getSubject()), positiveId(sessionId(claims)), role, issuedAt.toInstant());
+        Claims valid = new Claims(positiveId(claims.getSubject()), positiveId(sessionId(claims)), role, issuedAt.toInstant(),
+                expiration.toInstant());
         verified.put(jwt, valid, expiration.getTime());
         return valid;
     }

@@ -25,7 +25,7 @@ import java.util.Optional;
  * message twice within minutes gets the same URL and its browser cache hits; a link works
  * between three quarters of {@code uploads.url-ttl} and all of it.
  */
-public final class SignedUrls {
+public final class SignedUrls implements FileLinks.Signer {
     /** A verified link: who it was made for, and what it opens. */
     public record Claims(long uploadId, boolean thumbnail, long userId, long sessionId, long expiresAt) {
     }
@@ -43,6 +43,7 @@ public final class SignedUrls {
     }
 
     /** The links a response for this session hands out. */
+    @Override
     public FileLinks forViewer(long userId, long sessionId) {
         long step = Math.max(1, ttl.toSeconds() / 4);
         long expires = (clock.millis() / 1000 + ttl.toSeconds()) / step * step;

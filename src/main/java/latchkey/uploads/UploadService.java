@@ -5,7 +5,8 @@ import latchkey.db.Tx;
 import latchkey.http.ApiException;
 import latchkey.identity.Principal;
 import latchkey.messages.RoomGate;
-import latchkey.sessions.AccessCache;
+import latchkey.events.EventBus;
+import latchkey.sessions.AccessChange;
 import latchkey.sessions.SessionService;
 import latchkey.users.AccountRemoval;
 import latchkey.users.UserRow;
@@ -55,18 +56,18 @@ public final class UploadService implements AccountRemoval {
     private final FileStore store;
     private final RoomGate rooms;
     private final SessionService sessions;
-    private final AccessCache accessCache;
+    private final EventBus events;
     private final Limits limits;
     private final Clock clock;
     private final UploadHousekeeping housekeeping;
 
-    public UploadService(Database db, FileStore store, RoomGate rooms, SessionService sessions, AccessCache accessCache,
+    public UploadService(Database db, FileStore store, RoomGate rooms, SessionService sessions, EventBus events,
                          Limits limits, Clock clock) {
         this.db = db;
         this.store = store;
         this.rooms = rooms;
         this.sessions = sessions;
-        this.accessCache = accessCache;
+        this.events = events;
         this.limits = limits;
         this.clock = clock;
         this.housekeeping = new UploadHousekeeping(this::sweep, this::removeTrash);
@@ -93,7 +94,7 @@ public final class UploadService implements AccountRemoval {
     public void setAvatar(Principal caller, MultipartFile file) {
         store(caller, file, UploadRow.AVATAR);
         // The access check keeps user rows in memory; the caller's own row now names another avatar.
-        accessCache.invalidate();
+        events.publish(new AccessChange.UserChanged(caller.userId()));
         removeTrashSoon();
     }
 
@@ -106,7 +107,7 @@ public final class UploadService implements AccountRemoval {
             });
             return null;
         });
-        accessCache.invalidate();
+        events.publish(new AccessChange.UserChanged(caller.userId()));
         removeTrashSoon();
     }
 

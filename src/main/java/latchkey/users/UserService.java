@@ -1,10 +1,11 @@
 package latchkey.users;
 
-import latchkey.identity.Role;
 import latchkey.db.Constraints;
 import latchkey.db.Database;
+import latchkey.events.EventBus;
 import latchkey.http.ApiException;
-import latchkey.sessions.AccessCache;
+import latchkey.identity.Role;
+import latchkey.sessions.AccessChange;
 import latchkey.sessions.SessionDao;
 import org.jdbi.v3.core.Handle;
 
@@ -28,14 +29,14 @@ public final class UserService {
     static final int BROAD_PREFIX = 2_000;
 
     private final Database db;
-    private final AccessCache cache;
+    private final EventBus events;
     private final List<AccountRemoval> removals;
     private final Clock clock;
 
     /** @param removals what other features do with an account's data when it is deleted, in this order */
-    public UserService(Database db, AccessCache cache, List<AccountRemoval> removals, Clock clock) {
+    public UserService(Database db, EventBus events, List<AccountRemoval> removals, Clock clock) {
         this.db = db;
-        this.cache = cache;
+        this.events = events;
         this.removals = List.copyOf(removals);
         this.clock = clock;
     }
@@ -78,7 +79,7 @@ public final class UserService {
             dao.updateProfile(userId, username, UserFields.key(username), name, UserFields.key(name), clock.millis());
             return dao.findById(userId).orElseThrow();
         }));
-        cache.invalidate();
+        events.publish(new AccessChange.UserChanged(userId));
         return updated.view();
     }
 
@@ -98,7 +99,7 @@ public final class UserService {
             h.attach(UserDao.class).changePassword(userId, newHash, now);
             h.attach(SessionDao.class).revokeAll(userId, now);
         });
-        cache.invalidate();
+        events.publish(new AccessChange.SessionsEnded(userId));
     }
 
     /** Replaces a hash made at a lower cost; a no-op when the password changed in between. */
@@ -116,7 +117,7 @@ public final class UserService {
             for (AccountRemoval removal : removals) removal.beforeDelete(tx, userId);
             return tx.dao(UserDao.class).delete(userId);
         });
-        cache.invalidate();
+        if (deleted > 0) events.publish(new AccessChange.SessionsEnded(userId));
         if (deleted == 0) throw ApiException.notFound("There is no user with this id.");
     }
 
@@ -168,7 +169,7 @@ public final class UserService {
             }
             return true;
         });
-        cache.invalidate();
+        if (found) events.publish(Boolean.TRUE.equals(change.disabled()) ? new AccessChange.SessionsEnded(userId) : new AccessChange.UserChanged(userId));
         if (!found) throw ApiException.notFound("There is no user with this id.");
         return AdminUser.of(db.read(UserDao.class, dao -> dao.findById(userId)).orElseThrow());
     }
@@ -182,7 +183,7 @@ public final class UserService {
     public boolean grantAdmin(String email) {
         Optional<UserRow> user = findByEmail(email);
         user.ifPresent(u -> db.writer().useExtension(UserDao.class, dao -> dao.setRole(u.id(), Role.ADMIN.wireName(), clock.millis())));
-        cache.invalidate();
+        user.ifPresent(u -> events.publish(new AccessChange.UserChanged(u.id())));
         return user.isPresent();
     }
 

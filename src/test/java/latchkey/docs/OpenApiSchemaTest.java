@@ -8,7 +8,7 @@ import com.networknt.schema.Schema;
 import com.networknt.schema.SchemaLocation;
 import com.networknt.schema.SchemaRegistry;
 import com.networknt.schema.SpecificationVersion;
-import latchkey.sessions.AccessCache;
+import latchkey.events.EventBus;
 import latchkey.support.Api;
 import latchkey.support.Harness;
 import latchkey.support.Outbox;
@@ -92,7 +92,7 @@ class OpenApiSchemaTest {
             assertMatches(registry, "TokenResponse", registered);
             var ada = Api.Session.of(registered);
             api.signUp("bob@example.com");
-            new UserService(ctx.db(), new AccessCache(), List.of(), Clock.systemUTC()).grantAdmin("ada@example.com");
+            new UserService(ctx.db(), new EventBus(), List.of(), Clock.systemUTC()).grantAdmin("ada@example.com");
             String admin = Api.Session.of(api.login("ada@example.com", Harness.PASSWORD)).accessToken();
 
             assertMatches(registry, "Health", api.get("/health"));

@@ -68,7 +68,7 @@ class VerifiedTokensTest {
     @Test
     void theCacheIsBounded() {
         VerifiedTokens verified = new VerifiedTokens();
-        AccessTokens.Claims claims = new AccessTokens.Claims(1, 1, Role.USER, T0);
+        AccessTokens.Claims claims = new AccessTokens.Claims(1, 1, Role.USER, T0, T0.plusSeconds(900));
         for (int i = 0; i < VerifiedTokens.MAX_ENTRIES * 3; i++) {
             verified.put("token-" + i, claims, T0.toEpochMilli() + 1_000);
         }

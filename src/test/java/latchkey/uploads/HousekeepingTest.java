@@ -1,7 +1,7 @@
 package latchkey.uploads;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import latchkey.sessions.AccessCache;
+import latchkey.events.EventBus;
 import latchkey.support.Api;
 import latchkey.support.Chat;
 import latchkey.support.Harness;
@@ -88,7 +88,7 @@ class HousekeepingTest {
 
     /** A service over the test server's database and folder, to run the sweep when the test says. */
     private static UploadService sweeper(Harness.Context ctx, MutableClock clock) {
-        return new UploadService(ctx.db(), new LocalFileStore(ctx.config().uploadsDir()), null, null, new AccessCache(),
+        return new UploadService(ctx.db(), new LocalFileStore(ctx.config().uploadsDir()), null, null, new EventBus(),
                 new UploadService.Limits(ctx.config().uploadsMaxBytes(), ctx.config().uploadsQuotaPerUser(), ctx.config().uploadsTypes()), clock);
     }
 
