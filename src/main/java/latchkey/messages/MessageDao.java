@@ -22,7 +22,7 @@ import java.util.Optional;
 public interface MessageDao {
     String COLUMNS = """
             m.id, m.room_id, m.seq, m.change_seq, m.sender_id, u.username AS sender_username, u.name AS sender_name,
-            m.text, m.reply_to, m.client_id, m.created_at, m.edited_at, m.deleted
+            u.avatar_id AS sender_avatar_id, m.text, m.reply_to, m.client_id, m.created_at, m.edited_at, m.deleted
             FROM messages m LEFT JOIN users u ON u.id = m.sender_id""";
 
     final class MessageRowMapper implements RowMapper<MessageRow> {
@@ -30,7 +30,7 @@ public interface MessageDao {
         public MessageRow map(ResultSet rs, StatementContext ctx) throws SQLException {
             return new MessageRow(rs.getLong("id"), rs.getLong("room_id"), rs.getLong("seq"), rs.getLong("change_seq"),
                     Columns.nullableLong(rs, "sender_id"), rs.getString("sender_username"), rs.getString("sender_name"),
-                    rs.getString("text"), Columns.nullableLong(rs, "reply_to"), rs.getString("client_id"),
+                    Columns.nullableLong(rs, "sender_avatar_id"), rs.getString("text"), Columns.nullableLong(rs, "reply_to"), rs.getString("client_id"),
                     rs.getLong("created_at"), Columns.nullableLong(rs, "edited_at"), rs.getBoolean("deleted"));
         }
     }

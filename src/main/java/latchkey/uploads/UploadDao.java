@@ -55,12 +55,15 @@ public interface UploadDao {
     @SqlQuery("SELECT coalesce(sum(stored_bytes), 0) FROM uploads WHERE owner_id = ?")
     long usedBytes(long ownerId);
 
-    /** The uploads a message carries, in the order they were attached. */
-    @SqlQuery("SELECT " + COLUMNS + " WHERE u.message_id = :message ORDER BY u.id")
-    List<UploadRow> ofMessage(@Bind("message") long messageId);
-
-    @SqlQuery("SELECT " + COLUMNS + " WHERE u.message_id IN (<messages>) ORDER BY u.id")
+    /** The uploads these messages carry, each message's in the order they were attached. */
+    @SqlQuery("SELECT " + COLUMNS + " WHERE u.message_id IN (<messages>) ORDER BY u.message_id, u.id")
     List<UploadRow> ofMessages(@BindList(value = "messages", onEmpty = BindList.EmptyHandling.NULL_STRING) List<Long> messageIds);
+
+    /** How many of these are the sender's own uploads that are in no message yet. */
+    @SqlQuery("""
+            SELECT count(*) FROM uploads
+            WHERE id IN (<ids>) AND owner_id = :owner AND purpose = 'attachment' AND message_id IS NULL""")
+    int countAttachable(@Bind("owner") long ownerId, @BindList("ids") List<Long> uploadIds);
 
     /** Attaches the sender's own uploads that are in no message yet; returns how many it attached. */
     @SqlUpdate("""
