@@ -132,6 +132,7 @@ record MultipartFile(Path file, long size, String name) {
             }
         }
 
+        /** The chunks are the parser's slices of our own buffer (or its own constants): not ours to release. */
         @Override
         public void onPartContent(Content.Chunk chunk) {
             try {
@@ -145,8 +146,6 @@ record MultipartFile(Path file, long size, String name) {
                 while (bytes.hasRemaining()) out.write(bytes);
             } catch (IOException e) {
                 writeFailure = e;
-            } finally {
-                chunk.release();
             }
         }
 

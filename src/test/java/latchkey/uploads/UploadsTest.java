@@ -193,6 +193,19 @@ class UploadsTest {
     }
 
     @Test
+    void aBinaryFileArrivingInManySmallPiecesIsReceivedWhole() {
+        Harness.test((api, ctx) -> {
+            Chat ann = Chat.signUp(api, "ann@example.com");
+            // Noise holds every byte value, CR and LF included, wherever the pieces happen to end.
+            byte[] photo = TestImages.noisyJpeg(300_000);
+            RawHttp.Res res = RawHttp.of(api).chunked("POST", "/uploads", Multipart.headers(ann.token()), Multipart.of("n.jpg", "image/jpeg", photo), 997);
+            assertEquals(201, res.status(), res::toString);
+            assertEquals(photo.length, res.json().get("size").asLong(), "a JPEG without metadata keeps every byte");
+            assertArrayEquals(photo, api.download(res.json().get("url").asText(), Map.of()).body());
+        });
+    }
+
+    @Test
     void theQuotaCountsEveryFileTheUserKeeps() {
         Harness.test(Map.of("uploads.quota-per-user", "5000"), (api, ctx) -> {
             Chat ann = Chat.signUp(api, "ann@example.com");
