@@ -87,7 +87,10 @@ public final class UploadService implements AccountRemoval {
 
     /** Stores an attachment: an upload of the caller's, in no message until one is sent with it. */
     public Upload upload(Principal caller, MultipartFile file) {
-        return db.read(UploadDao.class, dao -> dao.find(store(caller, file, UploadRow.ATTACHMENT))).orElseThrow().view();
+        // Stored first, read after: storing takes a reader connection of its own, and holding one
+        // meanwhile would let concurrent uploads take every reader and wait on each other.
+        long id = store(caller, file, UploadRow.ATTACHMENT);
+        return db.read(UploadDao.class, dao -> dao.find(id)).orElseThrow().view();
     }
 
     /** Makes an image the caller's avatar; the one it replaces is deleted. */
