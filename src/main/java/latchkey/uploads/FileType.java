@@ -10,7 +10,6 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -60,10 +59,6 @@ public enum FileType {
 
     public boolean isImage() {
         return image;
-    }
-
-    public static Optional<FileType> ofMediaType(String mediaType) {
-        return Arrays.stream(values()).filter(t -> t.mediaType.equals(mediaType)).findFirst();
     }
 
     /** The type of the file's bytes, or empty when it is none of these (or is markup posing as text). */
