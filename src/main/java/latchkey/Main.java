@@ -14,6 +14,7 @@ import latchkey.docs.ApiDocument;
 import latchkey.docs.DocsPage;
 import latchkey.events.EventBus;
 import latchkey.http.ClientAddress;
+import latchkey.http.FileLinks;
 import latchkey.http.Cors;
 import latchkey.http.HealthHandler;
 import latchkey.http.JettyErrors;
@@ -44,6 +45,10 @@ import latchkey.sessions.SessionHandlers;
 import latchkey.sessions.SessionService;
 import latchkey.tokens.AccessTokens;
 import latchkey.tokens.JwtSecret;
+import latchkey.uploads.LocalFileStore;
+import latchkey.uploads.SignedUrls;
+import latchkey.uploads.UploadHandlers;
+import latchkey.uploads.UploadService;
 import latchkey.users.AdminHandlers;
 import latchkey.users.UserHandlers;
 import latchkey.users.UserService;
@@ -103,8 +108,12 @@ public final class Main {
         RoomService roomService = new RoomService(db, events, config.chatMaxRoomMembers(), clock);
         MessageService messageService = new MessageService(db, roomService, events,
                 config.rateLimitEnabled() ? MessageService.sendLimit(config.chatMessagesPerMinute(), clock) : null, clock);
+        SignedUrls signedUrls = new SignedUrls(secret.bytes(), config.publicUrl(), config.uploadsUrlTtl(), clock);
+        UploadService uploadService = new UploadService(db, new LocalFileStore(config.uploadsDir()), roomService, sessionService, events,
+                new UploadService.Limits(config.uploadsMaxBytes(), config.uploadsQuotaPerUser(), config.uploadsTypes()), clock);
         // Messages first: their tombstones take numbers in rooms that the account's leaving may delete.
-        UserService userService = new UserService(db, events, List.of(messageService, roomService), clock);
+        // Uploads last: the tombstones already took the attachments with them; the rest (avatar, unsent) go then.
+        UserService userService = new UserService(db, events, List.of(messageService, roomService, uploadService), clock);
         // Mail retries wait in real time, whatever clock the rest runs on (tests move theirs by hand).
         MailQueue mailQueue = new MailQueue(db, Clock.systemUTC());
         Recovery recovery = Recovery.of(config, db, userService, passwords, events, mailQueue, clock);
@@ -119,14 +128,15 @@ public final class Main {
         AdminHandlers admin = new AdminHandlers(userService);
         RoomHandlers rooms = new RoomHandlers(roomService, config.chatMaxRoomMembers());
         MessageHandlers messages = new MessageHandlers(messageService, config.chatMaxMessageChars());
+        UploadHandlers uploads = new UploadHandlers(uploadService, userService, signedUrls, clock);
         RecoveryHandlers recoveryApi = new RecoveryHandlers(recovery);
         RecoveryPages recoveryPages = RecoveryPages.load(recovery, config.productName());
         Authenticator authenticator = new Authenticator(accessTokens, sessionService);
         AccessFilter accessFilter = new AccessFilter(authenticator);
         Limits realtimeLimits = Limits.of(config);
-        Hub hub = new Hub(realtimeLimits, clock);
+        Hub hub = new Hub(realtimeLimits, signedUrls, clock);
         hub.listenTo(events);
-        RealtimeEndpoint realtime = new RealtimeEndpoint(hub, authenticator, roomService, messageService, realtimeLimits, clock);
+        RealtimeEndpoint realtime = new RealtimeEndpoint(hub, authenticator, roomService, messageService, signedUrls, realtimeLimits, clock);
         Cors cors = new Cors(config.corsOrigins());
         ApiDocument openApi = ApiDocument.load(ApiDocument.OPENAPI);
         ApiDocument asyncApi = ApiDocument.load(ApiDocument.ASYNCAPI);
@@ -144,6 +154,8 @@ public final class Main {
             app.events.serverStopped(housekeeping::stop);
             app.events.serverStopped(passwords::close);
             app.events.serverStopped(requestLog::close);
+            app.events.serverStarted(uploadService.housekeeping()::start);
+            app.events.serverStopped(uploadService.housekeeping()::stop);
             app.events.serverStarted(mailWorker::start);
             app.events.serverStopped(mailWorker::stop);
             app.events.serverStarting(hub::start);
@@ -171,12 +183,16 @@ public final class Main {
             app.jetty.modifyServletContextHandler(context -> context.setErrorHandler(new JettyErrors()));
             Problems.install(app);
 
+            // A thread's links belong to the request it handles; none carry over from the one before.
+            app.routes.before(ctx -> FileLinks.bind(null));
             app.routes.before(RequestIds::assign);
             app.routes.before(Responses::secureHeaders);
             app.routes.before(cors::apply);
             app.routes.before(RequestBody::requireKnownCharset);
             app.routes.beforeMatched(accessFilter);
+            app.routes.beforeMatched(signedUrls::bindViewer);
             app.routes.after(Responses::noContentType);
+            app.routes.after(ctx -> FileLinks.bind(null));
 
             app.routes.apiBuilder(() -> {
                 get("/health", health::check, PUBLIC);
@@ -215,10 +231,18 @@ public final class Main {
                     post("/me/password", auth::changePassword, USER);
                     post("/me/email", recoveryApi::requestEmailChange, USER);
                     post("/me/verify-email", recoveryApi::resendVerification, USER);
+                    put("/me/avatar", uploads::setAvatar, USER);
+                    delete("/me/avatar", uploads::removeAvatar, USER);
                     get("/me/sessions", sessions::list, USER);
                     delete("/me/sessions/{id}", sessions::end, USER);
                     get("/{id}", users::profile, USER);
                 });
+                path("/uploads", () -> {
+                    post(uploads::upload, USER);
+                    get("/{id}", uploads::get, USER);
+                });
+                // Signed links: what an <img> loads, without an Authorization header.
+                get("/files/{id}", uploads::signed, PUBLIC);
                 path("/admin/users", () -> {
                     get(admin::list, ADMIN);
                     patch("/{id}", admin::update, ADMIN);

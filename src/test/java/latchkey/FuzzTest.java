@@ -103,7 +103,12 @@ class FuzzTest {
             new Endpoint("PATCH", "/rooms/{id}/messages/{message_id}", List.of("text")),
             new Endpoint("DELETE", "/rooms/{id}/messages/{message_id}", List.of()),
             new Endpoint("PUT", "/rooms/{id}/read", List.of("seq")),
-            new Endpoint("POST", "/rooms/{id}/typing", List.of()));
+            new Endpoint("POST", "/rooms/{id}/typing", List.of()),
+            new Endpoint("POST", "/uploads", List.of("file")),
+            new Endpoint("GET", "/uploads/{id}", List.of()),
+            new Endpoint("GET", "/files/{id}", List.of()),
+            new Endpoint("PUT", "/users/me/avatar", List.of("file")),
+            new Endpoint("DELETE", "/users/me/avatar", List.of()));
 
     /** One generated request, as the bytes that go on the wire. */
     private record Case(int n, String kind, byte[] wire) {

@@ -31,7 +31,7 @@ class ProfileTest {
             assertEquals(s.userId(), body.get("id").asLong());
             assertEquals("ada", body.get("username").asText());
             assertEquals("Ada Lovelace", body.get("name").asText());
-            assertEquals(List.of("id", "email", "email_verified", "username", "name", "role", "created_at", "updated_at"), fieldNames(body));
+            assertEquals(List.of("id", "email", "email_verified", "username", "name", "avatar_url", "role", "created_at", "updated_at"), fieldNames(body));
         });
     }
 
@@ -82,7 +82,7 @@ class ProfileTest {
             assertEquals(List.of("carol"), usernames(api.get("/users?q=al%25", me.accessToken())), "% matches only itself");
             assertEquals(List.of(), usernames(api.get("/users?q=zz", me.accessToken())));
             var one = api.get("/users?q=bob", me.accessToken()).json().get("users").get(0);
-            assertEquals(List.of("id", "username", "name"), fieldNames(one), "public profiles only");
+            assertEquals(List.of("id", "username", "name", "avatar_url"), fieldNames(one), "public profiles only");
             assertEquals(401, api.get("/users?q=a").status());
         });
     }
@@ -116,7 +116,7 @@ class ProfileTest {
             var other = user(api, "o@example.com", "other", "Other");
             var res = api.get("/users/" + other.userId(), me.accessToken());
             assertEquals(200, res.status());
-            assertEquals(List.of("id", "username", "name"), fieldNames(res.json()));
+            assertEquals(List.of("id", "username", "name", "avatar_url"), fieldNames(res.json()));
             assertFalse(res.body().contains("o@example.com"));
             for (String id : new String[]{"999", "-1", "abc", "99999999999999999999", "0"}) {
                 var missing = api.get("/users/" + id, me.accessToken());

@@ -14,11 +14,13 @@ import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.Set;
 import java.util.function.Function;
 
 /**
@@ -75,6 +77,11 @@ public record Config(
         int realtimeMaxSocketsPerUser,
         int realtimeMaxSockets,
         Duration realtimePingInterval,
+        Path uploadsDir,
+        long uploadsMaxBytes,
+        long uploadsQuotaPerUser,
+        Set<String> uploadsTypes,
+        Duration uploadsUrlTtl,
         Optional<Path> source) {
 
     /** A configuration key, its default and what it means; the order is the order of {@code --help}. */
@@ -86,6 +93,9 @@ public record Config(
 
     /** How the SMTP connection is secured: STARTTLS on the plain port (required, never skipped), TLS from the first byte, or none. */
     public enum SmtpTls { STARTTLS, TLS, NONE }
+
+    /** Every type the server can recognise from a file's bytes; {@code uploads.types} picks among them. */
+    public static final List<String> UPLOAD_TYPES = List.of("image/png", "image/jpeg", "image/gif", "image/webp", "application/pdf", "text/plain");
 
     public static final List<Key> KEYS = List.of(
             new Key("server.port", "8080", "HTTP port (0 picks a free one)"),
@@ -137,7 +147,13 @@ public record Config(
             new Key("realtime.send-queue", "1024", "frames a socket may have waiting; typing and presence are dropped past a quarter, 4429 when full"),
             new Key("realtime.max-sockets-per-user", "16", "open WebSockets per user; one more closes with 4409"),
             new Key("realtime.max-sockets", "50000", "open WebSockets in all; one more closes with 1013"),
-            new Key("realtime.ping-interval", "PT30S", "how often the server pings each socket"));
+            new Key("realtime.ping-interval", "PT30S", "how often the server pings each socket"),
+            new Key("uploads.dir", "db/uploads", "folder of uploaded files (names chosen by the server)"),
+            new Key("uploads.max-bytes", "10485760", "largest upload in bytes; beyond it: 413 payload_too_large"),
+            new Key("uploads.quota-per-user", "209715200", "bytes of uploads one user may keep; beyond it: 413 quota_exceeded"),
+            new Key("uploads.types", String.join(",", UPLOAD_TYPES),
+                    "accepted upload types, as detected from the bytes (a subset of the default)"),
+            new Key("uploads.url-ttl", "PT1H", "how long a signed upload URL works"));
 
     public static final Path DEFAULT_FILE = Path.of("app.properties");
 
@@ -255,6 +271,11 @@ public record Config(
                 intIn(v, "realtime.max-sockets-per-user", 1, 100_000),
                 intIn(v, "realtime.max-sockets", 1, 10_000_000),
                 positiveDuration(v, "realtime.ping-interval"),
+                path(v, "uploads.dir"),
+                longIn(v, "uploads.max-bytes", 1, 1L << 40),
+                longIn(v, "uploads.quota-per-user", 1, Long.MAX_VALUE),
+                uploadTypes(v),
+                positiveDuration(v, "uploads.url-ttl"),
                 source);
     }
 
@@ -278,6 +299,28 @@ public record Config(
             throw new ConfigException(key, value + " is out of range " + min + ".." + max);
         }
         return value;
+    }
+
+    private static long longIn(Map<String, String> v, String key, long min, long max) {
+        long value = parse(v, key, "a whole number", Long::parseLong);
+        if (value < min || value > max) {
+            throw new ConfigException(key, value + " is out of range " + min + ".." + max);
+        }
+        return value;
+    }
+
+    private static Set<String> uploadTypes(Map<String, String> v) {
+        Set<String> types = new LinkedHashSet<>();
+        for (String raw : v.get("uploads.types").split(",")) {
+            String type = raw.trim().toLowerCase(Locale.ROOT);
+            if (type.isEmpty()) continue;
+            if (!UPLOAD_TYPES.contains(type)) {
+                throw new ConfigException("uploads.types", "'" + raw.trim() + "' is not one of " + String.join(", ", UPLOAD_TYPES));
+            }
+            types.add(type);
+        }
+        if (types.isEmpty()) throw new ConfigException("uploads.types", "must name at least one type");
+        return Set.copyOf(types);
     }
 
     private static boolean bool(Map<String, String> v, String key) {

@@ -92,8 +92,28 @@ public final class ApiException extends RuntimeException {
         return of(413, "payload_too_large", "Payload too large", "The request body is larger than 65536 bytes.");
     }
 
+    /** An upload larger than {@code uploads.max-bytes}. */
+    public static ApiException payloadTooLarge(long maxBytes) {
+        return of(413, "payload_too_large", "Payload too large", "The file is larger than " + maxBytes + " bytes.");
+    }
+
+    /** An upload that would take its owner past {@code uploads.quota-per-user}. */
+    public static ApiException quotaExceeded(long quotaBytes) {
+        return of(413, "quota_exceeded", "Quota exceeded",
+                "Your uploads would take more than " + quotaBytes + " bytes; delete messages with attachments to make room.");
+    }
+
+    /** A Range that starts past the end of the file. */
+    public static ApiException rangeNotSatisfiable(long size) {
+        return of(416, "range_not_satisfiable", "Range not satisfiable", "The file has " + size + " bytes; ask for a range within them.");
+    }
+
     public static ApiException unsupportedMediaType() {
-        return of(415, "unsupported_media_type", "Unsupported media type", "Send the body as Content-Type: application/json.");
+        return unsupportedMediaType("Send the body as Content-Type: application/json.");
+    }
+
+    public static ApiException unsupportedMediaType(String detail) {
+        return of(415, "unsupported_media_type", "Unsupported media type", detail);
     }
 
     public static ApiException headersTooLarge() {

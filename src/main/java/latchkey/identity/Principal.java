@@ -16,6 +16,11 @@ public record Principal(long userId, long sessionId, Role role) {
         return principal;
     }
 
+    /** The caller, on a protected route; empty on a public one. */
+    public static java.util.Optional<Principal> find(Context ctx) {
+        return java.util.Optional.ofNullable(ctx.attribute(ATTRIBUTE));
+    }
+
     public boolean isSiteAdmin() {
         return role == Role.ADMIN;
     }

@@ -26,7 +26,7 @@ public interface MessageDao extends SendDao {
         public MessageRow map(ResultSet rs, StatementContext ctx) throws SQLException {
             return new MessageRow(rs.getLong("id"), rs.getLong("room_id"), rs.getLong("seq"), rs.getLong("change_seq"),
                     Columns.nullableLong(rs, "sender_id"), rs.getString("sender_username"), rs.getString("sender_name"),
-                    rs.getString("text"), Columns.nullableLong(rs, "reply_to"), rs.getString("client_id"),
+                    Columns.nullableLong(rs, "sender_avatar_id"), rs.getString("text"), Columns.nullableLong(rs, "reply_to"), rs.getString("client_id"),
                     rs.getLong("created_at"), Columns.nullableLong(rs, "edited_at"), rs.getBoolean("deleted"));
         }
     }

@@ -7,10 +7,14 @@ import latchkey.http.RequestBody;
 import latchkey.identity.Principal;
 import latchkey.users.CurrentUser;
 
+import java.util.List;
+
 /** The history routes under /rooms/{id}: messages, the read cursor, typing. */
 public final class MessageHandlers {
     public static final int DEFAULT_LIMIT = 50;
     public static final int MAX_LIMIT = 200;
+    /** Uploads one message may carry. */
+    public static final int MAX_ATTACHMENTS = 10;
 
     private final MessageService messages;
     private final int maxChars;
@@ -23,8 +27,10 @@ public final class MessageHandlers {
     public void send(Context ctx) {
         long roomId = roomId(ctx);
         RequestBody body = RequestBody.read(ctx);
-        var message = new MessageService.NewMessage(MessageFields.text(body, "text", maxChars, true),
-                MessageFields.id(body, "reply_to"), MessageFields.clientId(body));
+        List<Long> attachments = body.ids("attachment_ids", MAX_ATTACHMENTS);
+        boolean textRequired = attachments == null || attachments.isEmpty();
+        var message = new MessageService.NewMessage(MessageFields.text(body, "text", maxChars, textRequired),
+                attachments == null ? List.of() : attachments, MessageFields.id(body, "reply_to"), MessageFields.clientId(body));
         body.requireValid();
         // The request's own thread waits for the commit and writes the answer: the commit thread
         // never writes to a socket, so a client that does not read can not hold it up.

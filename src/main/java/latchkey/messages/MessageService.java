@@ -7,6 +7,9 @@ import latchkey.db.Tx;
 import latchkey.events.EventBus;
 import latchkey.http.ApiException;
 import latchkey.identity.Principal;
+import latchkey.uploads.Upload;
+import latchkey.uploads.UploadDao;
+import latchkey.uploads.UploadRow;
 import latchkey.users.AccountRemoval;
 import latchkey.users.PublicProfile;
 
@@ -30,7 +33,8 @@ public final class MessageService implements AccountRemoval {
     /** Unread counts are exact up to here; beyond, clients show "999+". */
     public static final int UNREAD_CAP = 1_000;
 
-    public record NewMessage(String text, Long replyTo, String clientId) {
+    /** {@code attachmentIds}: uploads of the sender's, in no message yet; empty for a text-only message. */
+    public record NewMessage(String text, List<Long> attachmentIds, Long replyTo, String clientId) {
     }
 
     /** {@code created} is false when a retry (same client_id) found the message of the first attempt. */
@@ -106,7 +110,7 @@ public final class MessageService implements AccountRemoval {
                 .filter(Objects::nonNull).toList();
         Map<SendDao.ClientKey, Message> earlier = new HashMap<>();
         if (!keys.isEmpty()) {
-            for (MessageRow row : dao.findByClientIds(roomId, keys)) earlier.put(new SendDao.ClientKey(row.senderId(), row.clientId()), Message.of(row));
+            for (MessageRow row : dao.findByClientIds(roomId, keys)) earlier.put(new SendDao.ClientKey(row.senderId(), row.clientId()), Attachments.of(tx, row));
         }
         // Each send's answer: refused, a message from before, or the index of a new row (its own, or the first of its client_id).
         RuntimeException[] refused = new RuntimeException[sends.size()];
@@ -121,7 +125,7 @@ public final class MessageService implements AccountRemoval {
             Message before = key == null ? null : earlier.get(key);
             Integer same = key == null ? null : newKeys.get(key);
             try {
-                admit(dao, standings.get(send.caller().userId()), send, before != null || same != null);
+                admit(tx, dao, standings.get(send.caller().userId()), send, before != null || same != null);
             } catch (ApiException e) {
                 refused[i] = e;
                 continue;
@@ -151,13 +155,17 @@ public final class MessageService implements AccountRemoval {
      * @param standing null when the room is hidden from the caller
      * @param retry    the message of the send's client_id exists, or an earlier send of the batch makes it
      */
-    private void admit(SendDao dao, RoomGate.Standing standing, Send send, boolean retry) {
+    private void admit(Tx tx, SendDao dao, RoomGate.Standing standing, Send send, boolean retry) {
         if (standing == null) throw RoomGate.noSuchRoom();
         if (!standing.member()) throw notMember();
         if (retry) return;
         Long replyTo = send.message().replyTo();
         if (replyTo != null && dao.find(send.roomId(), replyTo).filter(r -> !r.deleted()).isEmpty()) {
             throw ApiException.validation(Map.of("reply_to", "must be a message of this room that is not deleted"));
+        }
+        List<Long> attachmentIds = send.message().attachmentIds();
+        if (!attachmentIds.isEmpty() && tx.dao(UploadDao.class).countAttachable(send.caller().userId(), attachmentIds) != attachmentIds.size()) {
+            throw ApiException.validation(Map.of("attachment_ids", "must be ids of your own uploads that are in no message yet"));
         }
         // Counted here, where a send is known to make a new message: a retry of one already
         // made, and a send refused for its room or its fields, cost nothing of the allowance.
@@ -181,8 +189,15 @@ public final class MessageService implements AccountRemoval {
             long seq = lastSeq + 1 + i;
             PublicProfile sender = sends.get(i).sender();
             NewMessage m = sends.get(i).message();
-            Message message = Message.of(new MessageRow(ids.get(seq), roomId, seq, seq, sender.id(), sender.username(), sender.name(),
-                    m.text(), m.replyTo(), m.clientId(), now, null, false));
+            long id = ids.get(seq);
+            List<Upload> attached = List.of();
+            if (!m.attachmentIds().isEmpty()) {
+                UploadDao uploads = tx.dao(UploadDao.class);
+                uploads.attach(id, sender.id(), m.attachmentIds());
+                attached = uploads.ofMessages(List.of(id)).stream().map(UploadRow::view).toList();
+            }
+            Message message = Message.of(new MessageRow(id, roomId, seq, seq, sender.id(), sender.username(), sender.name(),
+                    sender.avatarId(), m.text(), m.replyTo(), m.clientId(), now, null, false), attached);
             messages.add(message);
             tx.afterCommit(() -> events.publish(new MessageEvent(MessageEvent.CREATED, roomId, seq, message)));
         }
@@ -192,19 +207,23 @@ public final class MessageService implements AccountRemoval {
 
     public Message get(Principal caller, long roomId, long messageId) {
         rooms.standing(roomId, caller);
-        return db.read(MessageDao.class, dao -> dao.find(roomId, messageId)).map(Message::of).orElseThrow(MessageService::noSuchMessage);
+        return db.query(d -> d.dao(MessageDao.class).find(roomId, messageId).map(row -> Attachments.of(d, row)))
+                .orElseThrow(MessageService::noSuchMessage);
     }
 
     /** The newest page, or the page just before or just after a sequence number; always in ascending order. */
     public MessagePage page(Principal caller, long roomId, Long before, Long after, int limit) {
         rooms.standing(roomId, caller);
-        List<MessageRow> rows = db.read(MessageDao.class, dao -> after != null ? dao.after(roomId, after, limit + 1)
-                : before != null ? dao.before(roomId, before, limit + 1)
-                : dao.newest(roomId, limit + 1));
-        boolean hasMore = rows.size() > limit;
-        List<MessageRow> page = new ArrayList<>(hasMore ? rows.subList(0, limit) : rows);
-        if (after == null) Collections.reverse(page);
-        return new MessagePage(page.stream().map(Message::of).toList(), hasMore);
+        return db.query(d -> {
+            MessageDao dao = d.dao(MessageDao.class);
+            List<MessageRow> rows = after != null ? dao.after(roomId, after, limit + 1)
+                    : before != null ? dao.before(roomId, before, limit + 1)
+                    : dao.newest(roomId, limit + 1);
+            boolean hasMore = rows.size() > limit;
+            List<MessageRow> page = new ArrayList<>(hasMore ? rows.subList(0, limit) : rows);
+            if (after == null) Collections.reverse(page);
+            return new MessagePage(Attachments.of(d, page), hasMore);
+        });
     }
 
     /**
@@ -213,14 +232,18 @@ public final class MessageService implements AccountRemoval {
      * {@code limit} messages changed (the client reloads the room instead).
      */
     public Optional<List<MessageEvent>> changesSince(long roomId, long since, int limit) {
-        List<MessageRow> rows = db.read(MessageDao.class, dao -> dao.changedSince(roomId, since, limit + 1));
-        if (rows.size() > limit) return Optional.empty();
-        List<MessageEvent> changes = new ArrayList<>(rows.size());
-        for (MessageRow row : rows) {
-            String type = row.deleted() ? MessageEvent.DELETED : row.seq() > since ? MessageEvent.CREATED : MessageEvent.UPDATED;
-            changes.add(new MessageEvent(type, roomId, row.changeSeq(), Message.of(row)));
-        }
-        return Optional.of(changes);
+        return db.query(d -> {
+            List<MessageRow> rows = d.dao(MessageDao.class).changedSince(roomId, since, limit + 1);
+            if (rows.size() > limit) return Optional.<List<MessageEvent>>empty();
+            List<Message> messages = Attachments.of(d, rows);
+            List<MessageEvent> changes = new ArrayList<>(rows.size());
+            for (int i = 0; i < rows.size(); i++) {
+                MessageRow row = rows.get(i);
+                String type = row.deleted() ? MessageEvent.DELETED : row.seq() > since ? MessageEvent.CREATED : MessageEvent.UPDATED;
+                changes.add(new MessageEvent(type, roomId, row.changeSeq(), messages.get(i)));
+            }
+            return Optional.of(changes);
+        });
     }
 
     /** Only the sender edits, and only a message that is not deleted. */
@@ -234,7 +257,7 @@ public final class MessageService implements AccountRemoval {
             long seq = standing.lastSeq() + 1;
             dao.edit(messageId, text, seq, clock.millis());
             requireAdvanced(dao.advance(roomId, seq));
-            Message message = Message.of(dao.find(roomId, messageId).orElseThrow());
+            Message message = Attachments.of(tx, dao.find(roomId, messageId).orElseThrow());
             tx.afterCommit(() -> events.publish(new MessageEvent(MessageEvent.UPDATED, roomId, seq, message)));
             return message;
         });
@@ -257,7 +280,8 @@ public final class MessageService implements AccountRemoval {
         MessageDao dao = tx.dao(MessageDao.class);
         dao.tombstone(row.id(), seq);
         requireAdvanced(dao.advance(row.roomId(), seq));
-        Message message = Message.of(dao.find(row.roomId(), row.id()).orElseThrow());
+        // The tombstone's update takes its uploads with it (a trigger of V5): the message now has none.
+        Message message = Message.of(dao.find(row.roomId(), row.id()).orElseThrow(), List.of());
         tx.afterCommit(() -> events.publish(new MessageEvent(MessageEvent.DELETED, row.roomId(), seq, message)));
     }
 

@@ -27,7 +27,7 @@ import java.util.Optional;
 public interface SendDao {
     String FIELDS = """
             m.id, m.room_id, m.seq, m.change_seq, m.sender_id, u.username AS sender_username, u.name AS sender_name,
-            m.text, m.reply_to, m.client_id, m.created_at, m.edited_at, m.deleted""";
+            u.avatar_id AS sender_avatar_id, m.text, m.reply_to, m.client_id, m.created_at, m.edited_at, m.deleted""";
     String COLUMNS = FIELDS + " FROM messages m LEFT JOIN users u ON u.id = m.sender_id";
 
     /** A sender's own id for a message: what a retried send is found by. */

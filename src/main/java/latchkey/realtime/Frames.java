@@ -2,7 +2,9 @@ package latchkey.realtime;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import latchkey.http.FileLinks;
 import latchkey.http.Json;
+import latchkey.identity.Principal;
 import latchkey.messages.Message;
 import latchkey.rooms.Room;
 import latchkey.rooms.RoomRole;
@@ -14,6 +16,11 @@ import java.time.Instant;
 /** The frames the server sends, one record per shape; {@code type} comes first on the wire. */
 final class Frames {
     private Frames() {
+    }
+
+    /** The frame as {@code viewer}'s socket gets it: the links in it are signed for that socket's session. */
+    static ByteBuffer encode(Object frame, FileLinks.Signer links, Principal viewer) {
+        return FileLinks.with(links.forViewer(viewer.userId(), viewer.sessionId()), () -> encode(frame));
     }
 
     /** The frame as UTF-8 JSON, read-only: encoded once, it goes to every socket as it is. */

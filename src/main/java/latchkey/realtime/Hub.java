@@ -1,6 +1,7 @@
 package latchkey.realtime;
 
 import latchkey.events.EventBus;
+import latchkey.http.FileLinks;
 import latchkey.messages.MessageEvent;
 import latchkey.messages.ReadEvent;
 import latchkey.messages.TypingEvent;
@@ -76,6 +77,7 @@ public final class Hub {
     }
 
     private final Limits limits;
+    private final FileLinks.Signer links;
     private final Clock clock;
     private final BlockingQueue<Runnable> tasks = new LinkedBlockingQueue<>(MAX_WAITING_TASKS);
     private final Thread thread;
@@ -93,8 +95,9 @@ public final class Hub {
     private long nextSweep;
     private int sinceFlush;
 
-    public Hub(Limits limits, Clock clock) {
+    public Hub(Limits limits, FileLinks.Signer links, Clock clock) {
         this.limits = limits;
+        this.links = links;
         this.clock = clock;
         this.thread = new Thread(this::loop, "realtime-hub");
         thread.setDaemon(true);
@@ -322,11 +325,21 @@ public final class Hub {
     private void toRoom(long roomId, Supplier<Object> frame, boolean ephemeral, long seq, long exceptUserId) {
         Set<Online> members = roomMembers.get(roomId);
         if (members == null) return;
-        ByteBuffer text = null;
+        Object value = null;
+        ByteBuffer shared = null;
+        boolean perViewer = false;
         for (Online member : members) {
             if (member.userId == exceptUserId || member.sockets.isEmpty()) continue;
-            if (text == null) text = Frames.encode(frame.get());
+            if (value == null) {
+                Object made = frame.get();
+                value = made;
+                FileLinks.Probe probe = new FileLinks.Probe();
+                shared = FileLinks.with(probe, () -> Frames.encode(made));
+                // Links to uploads (attachments, avatars) are signed for each socket's session; a frame without any is encoded once.
+                perViewer = probe.asked();
+            }
             for (Socket socket : member.sockets) {
+                ByteBuffer text = perViewer ? Frames.encode(value, links, socket.principal) : shared;
                 if (socket.deliver(text, ephemeral, roomId, seq)) markUnflushed(socket);
             }
         }

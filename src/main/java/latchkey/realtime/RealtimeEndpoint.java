@@ -9,6 +9,7 @@ import io.javalin.websocket.WsContext;
 import io.javalin.websocket.WsMessageContext;
 import latchkey.auth.Authenticator;
 import latchkey.http.ApiException;
+import latchkey.http.FileLinks;
 import latchkey.http.Json;
 import latchkey.messages.MessageEvent;
 import latchkey.messages.MessageService;
@@ -38,14 +39,17 @@ public final class RealtimeEndpoint {
     private final Authenticator authenticator;
     private final RoomService rooms;
     private final MessageService messages;
+    private final FileLinks.Signer links;
     private final Limits limits;
     private final Clock clock;
 
-    public RealtimeEndpoint(Hub hub, Authenticator authenticator, RoomService rooms, MessageService messages, Limits limits, Clock clock) {
+    public RealtimeEndpoint(Hub hub, Authenticator authenticator, RoomService rooms, MessageService messages, FileLinks.Signer links,
+                            Limits limits, Clock clock) {
         this.hub = hub;
         this.authenticator = authenticator;
         this.rooms = rooms;
         this.messages = messages;
+        this.links = links;
         this.limits = limits;
         this.clock = clock;
     }
@@ -147,7 +151,7 @@ public final class RealtimeEndpoint {
             }
             long last = room.getValue();
             for (MessageEvent change : changes.get()) {
-                socket.send(Frames.encode(new Frames.MessageChange(change.type(), roomId, change.seq(), change.message())), false);
+                socket.send(Frames.encode(new Frames.MessageChange(change.type(), roomId, change.seq(), change.message()), links, socket.principal), false);
                 last = change.seq();
             }
             replayedUpTo.put(roomId, last);

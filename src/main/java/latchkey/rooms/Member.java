@@ -7,7 +7,7 @@ import java.time.Instant;
 /** A member of a room as the API shows it. */
 public record Member(PublicProfile user, RoomRole role, Instant joinedAt, long lastReadSeq) {
     static Member of(MemberRow row) {
-        return new Member(new PublicProfile(row.userId(), row.username(), row.name()), row.role(),
+        return new Member(new PublicProfile(row.userId(), row.username(), row.name(), row.avatarId()), row.role(),
                 Instant.ofEpochMilli(row.joinedAt()), row.lastReadSeq());
     }
 }

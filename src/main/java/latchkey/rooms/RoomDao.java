@@ -30,7 +30,7 @@ public interface RoomDao extends RoomAccessDao {
     String ROOM_COLUMNS = """
             r.id, r.kind, r.name, r.topic, r.private, r.member_count, r.last_seq, r.last_message_id, r.activity_at,
             r.created_at, r.updated_at, mb.role AS my_role, mb.joined_at AS my_joined_at, mb.last_read_seq AS my_last_read_seq""";
-    String MEMBER_COLUMNS = "mb.room_id, mb.user_id, u.username, u.name, mb.role, mb.joined_at, mb.last_read_seq";
+    String MEMBER_COLUMNS = "mb.room_id, mb.user_id, u.username, u.name, u.avatar_id, mb.role, mb.joined_at, mb.last_read_seq";
 
     /** A room with the caller's membership in it; {@code role} is null when the caller is not a member. */
     record CallerRoom(RoomRow room, RoomRole role, long joinedAt, long lastReadSeq) {
@@ -53,7 +53,7 @@ public interface RoomDao extends RoomAccessDao {
         @Override
         public MemberRow map(ResultSet rs, StatementContext ctx) throws SQLException {
             return new MemberRow(rs.getLong("room_id"), rs.getLong("user_id"), rs.getString("username"), rs.getString("name"),
-                    RoomRole.parse(rs.getString("role")).orElseThrow(), rs.getLong("joined_at"), rs.getLong("last_read_seq"));
+                    Columns.nullableLong(rs, "avatar_id"), RoomRole.parse(rs.getString("role")).orElseThrow(), rs.getLong("joined_at"), rs.getLong("last_read_seq"));
         }
     }
 
@@ -132,12 +132,12 @@ public interface RoomDao extends RoomAccessDao {
 
     /** The other member of a direct room. */
     @SqlQuery("""
-            SELECT u.id, u.username, u.name FROM memberships mb JOIN users u ON u.id = mb.user_id
+            SELECT u.id, u.username, u.name, u.avatar_id FROM memberships mb JOIN users u ON u.id = mb.user_id
             WHERE mb.room_id = :room AND mb.user_id <> :me""")
     Optional<PublicProfile> peer(@Bind("room") long roomId, @Bind("me") long userId);
 
     /** The profiles of those of {@code ids} that exist and are enabled. */
-    @SqlQuery("SELECT id, username, name FROM users WHERE id IN (<ids>) AND disabled = 0")
+    @SqlQuery("SELECT id, username, name, avatar_id FROM users WHERE id IN (<ids>) AND disabled = 0")
     List<PublicProfile> enabledProfiles(@BindList(value = "ids", onEmpty = BindList.EmptyHandling.NULL_STRING) List<Long> ids);
 
     @SqlUpdate("""

@@ -7,6 +7,7 @@ import latchkey.events.EventBus;
 import latchkey.http.ApiException;
 import latchkey.http.Text;
 import latchkey.identity.Principal;
+import latchkey.messages.Attachments;
 import latchkey.messages.Message;
 import latchkey.messages.MessageDao;
 import latchkey.messages.MessageService;
@@ -309,7 +310,7 @@ public final class RoomService implements RoomGate, AccountRemoval {
         RoomDao dao = tx.dao(RoomDao.class);
         dao.deleteMember(room.id(), member.userId());
         dao.recount(room.id());
-        PublicProfile user = new PublicProfile(member.userId(), member.username(), member.name());
+        PublicProfile user = new PublicProfile(member.userId(), member.username(), member.name(), member.avatarId());
         tx.afterCommit(() -> events.publish(new RoomEvent.MemberLeft(room.id(), user, member.role())));
         if (dao.memberCount(room.id()) == 0) {
             deleteRoom(tx, room.id());
@@ -336,7 +337,7 @@ public final class RoomService implements RoomGate, AccountRemoval {
         RoomDao dao = tx.dao(RoomDao.class);
         dao.setRole(roomId, userId, role.wireName());
         MemberRow member = dao.member(roomId, userId).orElseThrow();
-        PublicProfile user = new PublicProfile(member.userId(), member.username(), member.name());
+        PublicProfile user = new PublicProfile(member.userId(), member.username(), member.name(), member.avatarId());
         tx.afterCommit(() -> events.publish(new RoomEvent.RoleChanged(roomId, user, role)));
     }
 
@@ -373,7 +374,8 @@ public final class RoomService implements RoomGate, AccountRemoval {
     private static Room view(Daos d, RoomDao.CallerRoom row, long callerId) {
         RoomRow room = row.room();
         MessageDao history = d.dao(MessageDao.class);
-        Message last = room.lastMessageId() == null ? null : history.find(room.id(), room.lastMessageId()).map(Message::of).orElse(null);
+        Message last = room.lastMessageId() == null ? null
+                : history.find(room.id(), room.lastMessageId()).map(m -> Attachments.of(d, m)).orElse(null);
         PublicProfile peer = room.isDirect() ? d.dao(RoomDao.class).peer(room.id(), callerId).orElse(null) : null;
         Room.Membership membership = row.role() == null ? null : new Room.Membership(row.role(), Instant.ofEpochMilli(row.joinedAt()),
                 row.lastReadSeq(), history.countUnread(room.id(), callerId, row.lastReadSeq(), MessageService.UNREAD_CAP));

@@ -99,7 +99,7 @@ public interface SessionDao {
     @SqlQuery("""
             SELECT s.expires_at AS session_expires_at, s.revoked_at AS session_revoked_at,
                    u.id, u.email, u.username, u.name, u.password_hash, u.role, u.disabled,
-                   u.password_changed_at, u.created_at, u.updated_at, u.email_verified
+                   u.password_changed_at, u.created_at, u.updated_at, u.email_verified, u.avatar_id
             FROM sessions s JOIN users u ON u.id = s.user_id
             WHERE s.id = :sessionId AND s.user_id = :userId""")
     Optional<AccessRow> findAccess(@Bind("sessionId") long sessionId, @Bind("userId") long userId);

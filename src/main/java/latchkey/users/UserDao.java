@@ -1,5 +1,6 @@
 package latchkey.users;
 
+import latchkey.db.Columns;
 import org.jdbi.v3.core.mapper.RowMapper;
 import org.jdbi.v3.core.statement.StatementContext;
 import org.jdbi.v3.sqlobject.config.RegisterRowMapper;
@@ -17,7 +18,7 @@ import java.util.Optional;
 @RegisterRowMapper(UserDao.UserRowMapper.class)
 @RegisterRowMapper(UserDao.ProfileMapper.class)
 public interface UserDao {
-    String USER_COLUMNS = "id, email, username, name, password_hash, role, disabled, password_changed_at, created_at, updated_at, email_verified";
+    String USER_COLUMNS = "id, email, username, name, password_hash, role, disabled, password_changed_at, created_at, updated_at, email_verified, avatar_id";
 
     /*
      * Rows are mapped by hand: Jdbi's ConstructorMapper matches columns to record components by
@@ -35,15 +36,15 @@ public interface UserDao {
             return new UserRow(rs.getLong("id"), rs.getString("email"), rs.getString("username"), rs.getString("name"),
                     rs.getString("password_hash"), rs.getString("role"), rs.getBoolean("disabled"),
                     rs.getLong("password_changed_at"), rs.getLong("created_at"), rs.getLong("updated_at"),
-                    rs.getBoolean("email_verified"));
+                    rs.getBoolean("email_verified"), Columns.nullableLong(rs, "avatar_id"));
         }
     }
 
-    /** Maps {@code id, username, name} to a {@link PublicProfile}. */
+    /** Maps {@code id, username, name, avatar_id} to a {@link PublicProfile}. */
     final class ProfileMapper implements RowMapper<PublicProfile> {
         @Override
         public PublicProfile map(ResultSet rs, StatementContext ctx) throws SQLException {
-            return new PublicProfile(rs.getLong("id"), rs.getString("username"), rs.getString("name"));
+            return new PublicProfile(rs.getLong("id"), rs.getString("username"), rs.getString("name"), Columns.nullableLong(rs, "avatar_id"));
         }
     }
 
@@ -67,7 +68,7 @@ public interface UserDao {
     @SqlQuery("SELECT " + USER_COLUMNS + " FROM users WHERE username_key = ?")
     Optional<UserRow> findByUsernameKey(String usernameKey);
 
-    @SqlQuery("SELECT id, username, name FROM users WHERE id = ? AND disabled = 0")
+    @SqlQuery("SELECT id, username, name, avatar_id FROM users WHERE id = ? AND disabled = 0")
     Optional<PublicProfile> findProfile(long id);
 
     @SqlUpdate("""
@@ -102,7 +103,7 @@ public interface UserDao {
 
     /** Enabled users whose username or name starts with the prefix [lo, hi), in id order after a cursor. */
     @SqlQuery("""
-            SELECT id, username, name FROM users
+            SELECT id, username, name, avatar_id FROM users
             WHERE id IN (SELECT id FROM users WHERE username_key >= :lo AND username_key < :hi
                          UNION SELECT id FROM users WHERE name_key >= :lo AND name_key < :hi)
               AND id > :after AND disabled = 0
@@ -126,13 +127,13 @@ public interface UserDao {
      * index ranges would have to be read and sorted whole.
      */
     @SqlQuery("""
-            SELECT id, username, name FROM users NOT INDEXED
+            SELECT id, username, name, avatar_id FROM users NOT INDEXED
             WHERE id > :after AND disabled = 0
               AND ((username_key >= :lo AND username_key < :hi) OR (name_key >= :lo AND name_key < :hi))
             ORDER BY id LIMIT :limit""")
     List<PublicProfile> scanProfiles(@Bind("lo") String lo, @Bind("hi") String hi, @Bind("after") long after, @Bind("limit") int limit);
 
-    @SqlQuery("SELECT id, username, name FROM users WHERE id > :after AND disabled = 0 ORDER BY id LIMIT :limit")
+    @SqlQuery("SELECT id, username, name, avatar_id FROM users WHERE id > :after AND disabled = 0 ORDER BY id LIMIT :limit")
     List<PublicProfile> listProfiles(@Bind("after") long after, @Bind("limit") int limit);
 
     /** Every user (disabled too) whose email, username or name starts with the prefix. */

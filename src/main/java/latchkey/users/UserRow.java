@@ -14,14 +14,15 @@ public record UserRow(
         long passwordChangedAt,
         long createdAt,
         long updatedAt,
-        boolean emailVerified) {
+        boolean emailVerified,
+        Long avatarId) {
 
     public Role roleValue() {
         return Role.parse(role).orElse(Role.USER);
     }
 
     public PublicProfile profile() {
-        return new PublicProfile(id, username, name);
+        return new PublicProfile(id, username, name, avatarId);
     }
 
     public User view() {

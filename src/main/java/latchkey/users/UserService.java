@@ -121,6 +121,10 @@ public final class UserService {
         if (deleted == 0) throw ApiException.notFound("There is no user with this id.");
     }
 
+    public User user(long id) {
+        return db.read(UserDao.class, dao -> dao.findById(id)).map(UserRow::view).orElseThrow(() -> ApiException.notFound("There is no user with this id."));
+    }
+
     public PublicProfile profile(long id) {
         return db.read(UserDao.class, dao -> dao.findProfile(id)).orElseThrow(() -> ApiException.notFound("There is no user with this id."));
     }

@@ -50,7 +50,7 @@ class AccessCacheTest {
     }
 
     private static SessionDao.AccessRow row(long userId) {
-        UserRow user = new UserRow(userId, "u" + userId + "@example.com", "u" + userId, "U", "hash", "user", false, 0, 0, 0, true);
+        UserRow user = new UserRow(userId, "u" + userId + "@example.com", "u" + userId, "U", "hash", "user", false, 0, 0, 0, true, null);
         return new SessionDao.AccessRow(Long.MAX_VALUE, null, user);
     }
 }

@@ -109,6 +109,37 @@ public final class Api {
         }
     }
 
+    /** A response whose body is kept as bytes (a downloaded file). */
+    public record Download(int status, Map<String, String> headers, byte[] body) {
+        public String header(String name) {
+            return headers.get(name.toLowerCase());
+        }
+
+        @Override
+        public String toString() {
+            return status + " " + headers + " (" + body.length + " bytes)";
+        }
+    }
+
+    /** GETs a path, or a full URL (a signed link), keeping the body's bytes. */
+    public Download download(String pathOrUrl, Map<String, String> headers) {
+        URI uri = URI.create(pathOrUrl.startsWith("http") ? base + URI.create(pathOrUrl).getRawPath() + "?" + URI.create(pathOrUrl).getRawQuery()
+                : base + pathOrUrl);
+        HttpRequest.Builder b = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30)).GET();
+        headers.forEach(b::header);
+        try {
+            HttpResponse<byte[]> r = http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
+            Map<String, String> h = new LinkedHashMap<>();
+            r.headers().map().forEach((k, v) -> h.put(k.toLowerCase(), String.join(", ", v)));
+            return new Download(r.statusCode(), h, r.body());
+        } catch (IOException e) {
+            throw new AssertionError("GET " + pathOrUrl + " failed: " + e, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
     /** JSON object text from alternating keys and values; values are JSON-encoded (null stays null). */
     public static String json(Object... keysAndValues) {
         var node = JSON.createObjectNode();

@@ -45,6 +45,7 @@ public final class Harness {
         values.put("ratelimit.register-per-ip-hour", "100000");
         values.put("ratelimit.login-per-ip", "100000");
         values.put("mail.outbox-dir", dbFile.resolveSibling("outbox").toString());
+        values.put("uploads.dir", dbFile.resolveSibling("uploads").toString());
         return values;
     }
 
