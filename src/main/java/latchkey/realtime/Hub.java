@@ -384,7 +384,7 @@ public final class Hub {
             Socket socket = it.next();
             if (socket.isClosed()) {
                 it.remove();
-            } else if (socket.connectedAt <= authDeadline && socket.principal == null) {
+            } else if (socket.connectedAt <= authDeadline && !socket.authFrameReceived) {
                 it.remove();
                 socket.close(CloseCodes.AUTH_TIMEOUT, "no auth frame in time");
             }

@@ -82,7 +82,10 @@ public final class RealtimeEndpoint {
         }
         String type = frame != null && frame.isObject() && frame.path("type").isTextual() ? frame.get("type").asText() : null;
         if (!socket.authenticated()) {
-            if ("auth".equals(type)) authenticate(socket, frame);
+            if ("auth".equals(type)) {
+                socket.authFrameReceived = true;
+                authenticate(socket, frame);
+            }
             else socket.close(CloseCodes.UNAUTHORIZED, "the first frame must be auth");
             return;
         }
@@ -110,6 +113,8 @@ public final class RealtimeEndpoint {
         try {
             since = since(frame.get("since"));
         } catch (ApiException e) {
+            // Refused, and the clock runs on: the client may send a correct auth frame in time.
+            socket.authFrameReceived = false;
             error(socket, e.code(), e.getMessage());
             return;
         }

@@ -65,6 +65,9 @@ final class Socket {
         return principal != null;
     }
 
+    /** Its auth frame arrived in time: a slow answer in a reconnect storm is the server's delay, not a missing auth. */
+    volatile boolean authFrameReceived;
+
     void authenticate(Principal principal, Instant expiresAt) {
         this.expiresAt = expiresAt;
         this.principal = principal;
