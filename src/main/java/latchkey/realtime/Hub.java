@@ -156,10 +156,14 @@ public final class Hub {
     }
 
     /** The user's rooms as read after {@link #attach}; the membership changes that came meanwhile are applied on top. */
-    void roomsLoaded(long userId, List<Long> roomIds) {
+    void roomsLoaded(Attached attached, long userId, List<Long> roomIds) {
         submit(() -> {
             Online user = users.get(userId);
-            if (user == null || user.rooms != null) return;
+            if (user == null || user.loaded != attached.roomsLoaded() || user.rooms != null) {
+                // The user went offline meanwhile (and may be back as a new entry with its own load): release the waiting thread.
+                attached.roomsLoaded().complete(null);
+                return;
+            }
             user.rooms = new HashSet<>();
             for (long roomId : roomIds) join(user, roomId);
             List<RoomEvent> early = user.early;

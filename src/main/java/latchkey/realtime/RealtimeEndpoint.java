@@ -125,7 +125,7 @@ public final class RealtimeEndpoint {
             return;
         }
         long userId = caller.principal().userId();
-        if (attached.mustLoadRooms()) hub.roomsLoaded(userId, rooms.roomIdsOf(userId));
+        if (attached.mustLoadRooms()) hub.roomsLoaded(attached, userId, rooms.roomIdsOf(userId));
         attached.roomsLoaded().join();
         // A session that ended between the check above and the attach has had its close event already.
         try {
