@@ -272,7 +272,7 @@ public record Config(
                 intIn(v, "realtime.max-sockets", 1, 10_000_000),
                 positiveDuration(v, "realtime.ping-interval"),
                 path(v, "uploads.dir"),
-                longIn(v, "uploads.max-bytes", 1, 1L << 40),
+                longIn(v, "uploads.max-bytes", 1, Integer.MAX_VALUE),
                 longIn(v, "uploads.quota-per-user", 1, Long.MAX_VALUE),
                 uploadTypes(v),
                 positiveDuration(v, "uploads.url-ttl"),

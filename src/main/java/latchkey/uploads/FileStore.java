@@ -1,7 +1,7 @@
 package latchkey.uploads;
 
 import java.io.IOException;
-import java.nio.channels.FileChannel;
+import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
@@ -18,8 +18,12 @@ public interface FileStore {
     /** Makes a complete temporary file durable under a new key, and returns the key. */
     String keep(Path temporary) throws IOException;
 
-    /** The kept file, for reading from any position; NoSuchFileException when it is gone. */
-    FileChannel open(String key) throws IOException;
+    /**
+     * The whole kept file as read-only bytes, for the caller to slice; NoSuchFileException when
+     * it is gone. Kept files never change, so an implementation may hand the same bytes to
+     * every reader.
+     */
+    ByteBuffer read(String key) throws IOException;
 
     /** Removes a kept file; removing one that is gone is not an error. */
     void delete(String key) throws IOException;

@@ -1,6 +1,7 @@
 package latchkey.uploads;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
@@ -16,7 +17,10 @@ import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -24,14 +28,24 @@ import java.util.Set;
  * {@code <dir>/incoming/...} on the same file system. Keeping a file fsyncs it, renames it into
  * place (atomic: a key never names half a file) and fsyncs the folder, so the rename itself
  * survives a power cut. Files and folders are readable by the server's user only.
+ *
+ * <p>Reading maps a file into memory and keeps the mapping for the next reader (the most recently
+ * read files, up to {@link #MAPPED_BYTES} in all): mapping a file again for every request costs
+ * more than sending it, and a kept mapping is what lets serving keep up with Jetty's own static
+ * files. A mapping holds address space and page cache, not heap.
  */
 public final class LocalFileStore implements FileStore {
     private static final String INCOMING = "incoming";
     private static final SecureRandom RANDOM = new SecureRandom();
 
+    static final long MAPPED_BYTES = 512L << 20;
+
     private final Path dir;
     private final Path incoming;
     private final boolean posix = FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
+    /** Guarded by itself; in least recently read order. */
+    private final LinkedHashMap<String, ByteBuffer> mapped = new LinkedHashMap<>(64, 0.75f, true);
+    private long mappedBytes;
 
     public LocalFileStore(Path dir) {
         this.dir = dir.toAbsolutePath().normalize();
@@ -69,13 +83,37 @@ public final class LocalFileStore implements FileStore {
     }
 
     @Override
-    public FileChannel open(String key) throws IOException {
-        return FileChannel.open(path(key), StandardOpenOption.READ);
+    public ByteBuffer read(String key) throws IOException {
+        Path path = path(key);
+        synchronized (mapped) {
+            ByteBuffer bytes = mapped.get(key);
+            if (bytes != null) return bytes.duplicate();
+        }
+        ByteBuffer bytes;
+        try (FileChannel file = FileChannel.open(path, StandardOpenOption.READ)) {
+            bytes = file.map(FileChannel.MapMode.READ_ONLY, 0, file.size()).asReadOnlyBuffer();
+        }
+        synchronized (mapped) {
+            if (bytes.capacity() <= MAPPED_BYTES && mapped.putIfAbsent(key, bytes) == null) {
+                mappedBytes += bytes.capacity();
+                Iterator<Map.Entry<String, ByteBuffer>> oldest = mapped.entrySet().iterator();
+                while (mappedBytes > MAPPED_BYTES && oldest.hasNext()) {
+                    mappedBytes -= oldest.next().getValue().capacity();
+                    oldest.remove();
+                }
+            }
+        }
+        return bytes.duplicate();
     }
 
     @Override
     public void delete(String key) throws IOException {
-        Files.deleteIfExists(path(key));
+        Path path = path(key);
+        synchronized (mapped) {
+            ByteBuffer bytes = mapped.remove(key);
+            if (bytes != null) mappedBytes -= bytes.capacity();
+        }
+        Files.deleteIfExists(path);
     }
 
     @Override

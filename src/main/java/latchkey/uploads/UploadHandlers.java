@@ -8,8 +8,7 @@ import latchkey.users.UserService;
 import org.eclipse.jetty.ee10.servlet.HttpOutput;
 
 import java.io.IOException;
-import java.nio.MappedByteBuffer;
-import java.nio.channels.FileChannel;
+import java.nio.ByteBuffer;
 import java.nio.file.NoSuchFileException;
 import java.time.Clock;
 import java.util.Locale;
@@ -83,45 +82,42 @@ public final class UploadHandlers {
     }
 
     private void serve(Context ctx, UploadService.Readable file) throws IOException {
-        FileChannel channel;
+        ByteBuffer bytes;
         try {
-            channel = uploads.store().open(file.key());
+            bytes = uploads.store().read(file.key());
         } catch (NoSuchFileException e) {
             throw notFound();
         }
-        try (channel) {
-            long size = channel.size();
-            ctx.header("ETag", file.etag());
-            ctx.header("Accept-Ranges", "bytes");
-            ctx.header("Content-Security-Policy", "sandbox");
-            ctx.header("Content-Disposition", Disposition.of(file.inline(), file.name()));
-            ctx.contentType(file.contentType());
-            String ifNoneMatch = ctx.header("If-None-Match");
-            if (ifNoneMatch != null && matches(ifNoneMatch, file.etag())) {
-                ctx.status(304);
-                return;
-            }
-            long start = 0;
-            long length = size;
-            String range = ctx.header("Range");
-            String ifRange = ctx.header("If-Range");
-            if (range != null && (ifRange == null || ifRange.trim().equals(file.etag()))) {
-                long[] span = Ranges.single(range, size);
-                if (span == Ranges.UNSATISFIABLE) {
-                    ctx.header("Content-Range", "bytes */" + size);
-                    throw ApiException.rangeNotSatisfiable(size);
-                }
-                if (span != null) {
-                    start = span[0];
-                    length = span[1] - span[0] + 1;
-                    ctx.status(206).header("Content-Range", "bytes " + span[0] + "-" + span[1] + "/" + size);
-                }
-            }
-            ctx.res().setContentLengthLong(length);
-            if (length == 0) return;
-            MappedByteBuffer bytes = channel.map(FileChannel.MapMode.READ_ONLY, start, length);
-            ((HttpOutput) ctx.res().getOutputStream()).sendContent(bytes);
+        int size = bytes.remaining();
+        ctx.header("ETag", file.etag());
+        ctx.header("Accept-Ranges", "bytes");
+        ctx.header("Content-Security-Policy", "sandbox");
+        ctx.header("Content-Disposition", Disposition.of(file.inline(), file.name()));
+        ctx.contentType(file.contentType());
+        String ifNoneMatch = ctx.header("If-None-Match");
+        if (ifNoneMatch != null && matches(ifNoneMatch, file.etag())) {
+            ctx.status(304);
+            return;
         }
+        int start = 0;
+        int length = size;
+        String range = ctx.header("Range");
+        String ifRange = ctx.header("If-Range");
+        if (range != null && (ifRange == null || ifRange.trim().equals(file.etag()))) {
+            long[] span = Ranges.single(range, size);
+            if (span == Ranges.UNSATISFIABLE) {
+                ctx.header("Content-Range", "bytes */" + size);
+                throw ApiException.rangeNotSatisfiable(size);
+            }
+            if (span != null) {
+                start = (int) span[0];
+                length = (int) (span[1] - span[0] + 1);
+                ctx.status(206).header("Content-Range", "bytes " + span[0] + "-" + span[1] + "/" + size);
+            }
+        }
+        ctx.res().setContentLengthLong(length);
+        if (length == 0) return;
+        ((HttpOutput) ctx.res().getOutputStream()).sendContent(bytes.slice(start, length));
     }
 
     /** An If-None-Match list (or {@code *}) naming this ETag; weak comparison, as RFC 9110 asks for it. */
