@@ -27,6 +27,7 @@ import latchkey.http.Responses;
 import latchkey.mail.MailQueue;
 import latchkey.mail.MailWorker;
 import latchkey.mail.Mailer;
+import latchkey.messages.MessageEvent;
 import latchkey.messages.MessageHandlers;
 import latchkey.messages.MessageService;
 import latchkey.realtime.Hub;
@@ -36,6 +37,7 @@ import latchkey.realtime.RealtimeShutdown;
 import latchkey.recovery.Recovery;
 import latchkey.recovery.RecoveryHandlers;
 import latchkey.recovery.RecoveryPages;
+import latchkey.rooms.RoomEvent;
 import latchkey.rooms.RoomHandlers;
 import latchkey.rooms.RoomService;
 import latchkey.sessions.AccessCache;
@@ -111,6 +113,11 @@ public final class Main {
         SignedUrls signedUrls = new SignedUrls(secret.bytes(), config.publicUrl(), config.uploadsUrlTtl(), clock);
         UploadService uploadService = new UploadService(db, new LocalFileStore(config.uploadsDir()), roomService, sessionService, events,
                 new UploadService.Limits(config.uploadsMaxBytes(), config.uploadsQuotaPerUser(), config.uploadsTypes()), clock);
+        // A deleted message or room took its attachments' rows with it (in the same commit); their files go now.
+        events.subscribe(MessageEvent.class, e -> {
+            if (e.type().equals(MessageEvent.DELETED)) uploadService.removeTrashSoon();
+        });
+        events.subscribe(RoomEvent.Deleted.class, e -> uploadService.removeTrashSoon());
         // Messages first: their tombstones take numbers in rooms that the account's leaving may delete.
         // Uploads last: the tombstones already took the attachments with them; the rest (avatar, unsent) go then.
         UserService userService = new UserService(db, events, List.of(messageService, roomService, uploadService), clock);

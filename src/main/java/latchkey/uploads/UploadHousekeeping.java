@@ -7,6 +7,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Runs the uploads' housekeeping every 10 minutes (so that a deleted upload's file is gone within
@@ -18,6 +19,7 @@ public final class UploadHousekeeping {
 
     private final Runnable sweep;
     private final Runnable removeTrash;
+    private final AtomicBoolean removalQueued = new AtomicBoolean();
     private ScheduledExecutorService timer;
 
     UploadHousekeeping(Runnable sweep, Runnable removeTrash) {
@@ -39,12 +41,19 @@ public final class UploadHousekeeping {
         timer = null;
     }
 
-    /** Removes deleted uploads' files now, on the housekeeping thread; without one (not started) the next start does. */
+    /**
+     * Removes deleted uploads' files now, on the housekeeping thread; without one (not started)
+     * the next start does. Many deletions at once queue one removal, not one each.
+     */
     synchronized void soon() {
-        if (timer == null) return;
+        if (timer == null || !removalQueued.compareAndSet(false, true)) return;
         try {
-            timer.execute(() -> run(removeTrash));
+            timer.execute(() -> {
+                removalQueued.set(false);
+                run(removeTrash);
+            });
         } catch (RejectedExecutionException e) {
+            removalQueued.set(false);
             // stopping: the next start sweeps
         }
     }

@@ -255,7 +255,8 @@ public final class UploadService implements AccountRemoval {
         tx.afterCommit(this::removeTrashSoon);
     }
 
-    private void removeTrashSoon() {
+    /** Removes the files of uploads deleted by a commit that just happened (a message, a room, an account). */
+    public void removeTrashSoon() {
         housekeeping.soon();
     }
 

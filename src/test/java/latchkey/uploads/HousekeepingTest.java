@@ -14,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -80,6 +81,34 @@ class HousekeepingTest {
             Integer rows = ctx.db().read(h -> h.createQuery("SELECT count(*) FROM uploads").mapTo(Integer.class).one());
             assertEquals(1, rows);
         });
+    }
+
+    @Test
+    void deletingAMessageOrARoomRemovesItsAttachmentsFilesAtOnce() {
+        Harness.test((api, ctx) -> {
+            Chat ann = Chat.signUp(api, "ann@example.com");
+            long room = ann.createRoom("Photos", true);
+            long other = ann.createRoom("Scans", true);
+            long photo = uploaded(ann, "a.png", "image/png", TestImages.png(20, 20)).get("id").asLong();
+            long scan = uploaded(ann, "b.png", "image/png", TestImages.png(20, 20)).get("id").asLong();
+            long message = Chat.expect(201, ann.post("/rooms/" + room + "/messages", Api.json("attachment_ids", List.of(photo)))).get("id").asLong();
+            Chat.expect(201, ann.post("/rooms/" + other + "/messages", Api.json("attachment_ids", List.of(scan))));
+            Path dir = ctx.config().uploadsDir();
+            assertEquals(4, files(dir).size());
+
+            assertEquals(204, ann.delete("/rooms/" + room + "/messages/" + message).status());
+            awaitFiles(dir, 2, "the deleted message's photo and thumbnail are gone, without waiting for the sweep");
+            assertEquals(204, ann.delete("/rooms/" + other).status());
+            awaitFiles(dir, 0, "the deleted room's attachments are gone, without waiting for the sweep");
+            Integer rows = ctx.db().read(h -> h.createQuery("SELECT count(*) FROM uploads").mapTo(Integer.class).one());
+            assertEquals(0, rows);
+        });
+    }
+
+    private static void awaitFiles(Path dir, int count, String why) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (files(dir).size() != count && System.nanoTime() < deadline) Thread.sleep(20);
+        assertEquals(count, files(dir).size(), why + ": " + files(dir));
     }
 
     private static boolean putAvatar(Chat user) {
