@@ -18,11 +18,13 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * A room's history: sending, paging, editing, deleting, read cursors, typing. Every change takes
@@ -119,13 +121,15 @@ public final class MessageService implements AccountRemoval {
         boolean[] makes = new boolean[sends.size()];
         List<Send> created = new ArrayList<>();
         Map<SendDao.ClientKey, Integer> newKeys = new HashMap<>();
+        // Uploads taken by an earlier new message of this batch: the database shows them unsent until the insert.
+        Set<Long> claimed = new HashSet<>();
         for (int i = 0; i < sends.size(); i++) {
             Send send = sends.get(i);
             SendDao.ClientKey key = send.key();
             Message before = key == null ? null : earlier.get(key);
             Integer same = key == null ? null : newKeys.get(key);
             try {
-                admit(tx, dao, standings.get(send.caller().userId()), send, before != null || same != null);
+                admit(tx, dao, standings.get(send.caller().userId()), send, before != null || same != null, claimed);
             } catch (ApiException e) {
                 refused[i] = e;
                 continue;
@@ -137,6 +141,7 @@ public final class MessageService implements AccountRemoval {
             if (makes[i]) {
                 if (key != null) newKeys.put(key, created.size());
                 created.add(send);
+                claimed.addAll(send.message().attachmentIds());
             }
         }
         List<Message> messages = insert(tx, dao, roomId, standings, created);
@@ -154,8 +159,9 @@ public final class MessageService implements AccountRemoval {
      *
      * @param standing null when the room is hidden from the caller
      * @param retry    the message of the send's client_id exists, or an earlier send of the batch makes it
+     * @param claimed  uploads that earlier new messages of the batch attach
      */
-    private void admit(Tx tx, SendDao dao, RoomGate.Standing standing, Send send, boolean retry) {
+    private void admit(Tx tx, SendDao dao, RoomGate.Standing standing, Send send, boolean retry, Set<Long> claimed) {
         if (standing == null) throw RoomGate.noSuchRoom();
         if (!standing.member()) throw notMember();
         if (retry) return;
@@ -164,7 +170,8 @@ public final class MessageService implements AccountRemoval {
             throw ApiException.validation(Map.of("reply_to", "must be a message of this room that is not deleted"));
         }
         List<Long> attachmentIds = send.message().attachmentIds();
-        if (!attachmentIds.isEmpty() && tx.dao(UploadDao.class).countAttachable(send.caller().userId(), attachmentIds) != attachmentIds.size()) {
+        if (!attachmentIds.isEmpty() && (attachmentIds.stream().anyMatch(claimed::contains)
+                || tx.dao(UploadDao.class).countAttachable(send.caller().userId(), attachmentIds) != attachmentIds.size())) {
             throw ApiException.validation(Map.of("attachment_ids", "must be ids of your own uploads that are in no message yet"));
         }
         // Counted here, where a send is known to make a new message: a retry of one already

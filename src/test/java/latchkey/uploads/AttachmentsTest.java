@@ -13,6 +13,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 import static latchkey.support.Api.json;
 import static latchkey.support.ProblemAssert.assertProblem;
@@ -96,6 +100,41 @@ class AttachmentsTest {
             Chat carol = Chat.signUp(api, "carol@example.com");
             String url = carol.messages(room, "").get("messages").get(1).at("/attachments/0/url").asText();
             assertEquals(200, api.download(url, Map.of()).status());
+        });
+    }
+
+    @Test
+    void anUploadSentInManyMessagesAtOnceGoesIntoOneOfThem() {
+        Harness.test(Map.of("ratelimit.enabled", "false"), (api, ctx) -> {
+            Chat ann = Chat.signUp(api, "ann@example.com");
+            long room = ann.createRoom("Photos", false);
+            long photo = uploaded(ann, "a.png", "image/png", TestImages.png(20, 20)).get("id").asLong();
+            // Twenty sends at once land in one or a few of the server's batches, where the upload still looks unsent.
+            ExecutorService pool = Executors.newFixedThreadPool(20);
+            CountDownLatch start = new CountDownLatch(1);
+            List<Future<Api.Res>> sends = new ArrayList<>();
+            for (int i = 0; i < 20; i++) {
+                String body = json("text", "take " + i, "attachment_ids", List.of(photo), "client_id", "c" + i);
+                sends.add(pool.submit(() -> {
+                    start.await();
+                    return send(ann, room, body);
+                }));
+            }
+            start.countDown();
+            int sent = 0;
+            for (Future<Api.Res> answer : sends) {
+                Api.Res res = answer.get();
+                if (res.status() == 201) {
+                    sent++;
+                    assertEquals(photo, res.json().at("/attachments/0/id").asLong(), "a message that was sent carries the upload: " + res);
+                } else {
+                    assertProblem(res, 400, "validation_failed");
+                }
+            }
+            pool.shutdown();
+            assertEquals(1, sent, "one message got the upload, the others were refused");
+            JsonNode page = ann.messages(room, "");
+            assertEquals(1, page.get("messages").size(), page::toString);
         });
     }
 
