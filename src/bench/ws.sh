@@ -54,7 +54,7 @@ fi
 if [[ " $PARTS " == *" storm "* ]]; then
   start_server storm
   # The kernel caps the listen backlog at net.core.somaxconn; a storm needs it above the 4,096 most systems have.
-  if [[ -w /proc/sys/net/core/somaxconn && $(cat /proc/sys/net/core/somaxconn) -lt 8192 ]]; then echo 8192 > /proc/sys/net/core/somaxconn; fi
+  if [[ -w /proc/sys/net/core/somaxconn && $(cat /proc/sys/net/core/somaxconn) -lt 16384 ]]; then echo 16384 > /proc/sys/net/core/somaxconn; fi
   overflows=$(counter TcpExtListenOverflows); drops=$(counter TcpExtListenDrops)
   taskset -c 1 node "$GEN" --target latchkey --url "http://127.0.0.1:$PORT" --scenario idle --sockets "$STORM_SOCKETS" \
     --connect-concurrency "$STORM_SOCKETS" --idle 5 --pid "$server_pid" --out "$OUT/storm.json" 2> "$OUT/storm.log" > /dev/null
@@ -65,7 +65,7 @@ if [[ " $PARTS " == *" storm "* ]]; then
     echo
     echo "| sockets ready | failed | connect and auth, s | listen overflows | listen drops | KiB per idle socket | backlog (ss) |"
     echo "|---:|---:|---:|---:|---:|---:|---|"
-    jq -r --arg o "$overflows" --arg d "$drops" '"| \(.setup.sockets_ready) | \(.setup.sockets_failed) | \(.setup.connect_s) | \($o) | \($d) | \(.idle.kib_per_socket) | 8192 requested, somaxconn '"$(cat /proc/sys/net/core/somaxconn)"' |"' "$OUT/storm.json"
+    jq -r --arg o "$overflows" --arg d "$drops" '"| \(.setup.sockets_ready) | \(.setup.sockets_failed) | \(.setup.connect_s) | \($o) | \($d) | \(.idle.kib_per_socket) | 16384 requested, somaxconn '"$(cat /proc/sys/net/core/somaxconn)"' |"' "$OUT/storm.json"
     echo
   } >> "$REPORT"
 fi

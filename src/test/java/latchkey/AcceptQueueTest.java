@@ -23,6 +23,6 @@ class AcceptQueueTest {
 
     @Test
     void theDefaultIsLarge() {
-        Harness.test((api, ctx) -> assertEquals(8192, ((ServerConnector) ctx.app().jettyServer().server().getConnectors()[0]).getAcceptQueueSize()));
+        Harness.test((api, ctx) -> assertEquals(16384, ((ServerConnector) ctx.app().jettyServer().server().getConnectors()[0]).getAcceptQueueSize()));
     }
 }

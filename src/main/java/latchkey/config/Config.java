@@ -100,7 +100,7 @@ public record Config(
     public static final List<Key> KEYS = List.of(
             new Key("server.port", "8080", "HTTP port (0 picks a free one)"),
             new Key("server.trust-proxy", "false", "take the client IP from X-Forwarded-For (only behind a reverse proxy)"),
-            new Key("server.accept-queue", "8192", "connections the kernel may hold before they are accepted (listen backlog; capped by net.core.somaxconn)"),
+            new Key("server.accept-queue", "16384", "connections the kernel may hold before they are accepted (listen backlog; capped by net.core.somaxconn)"),
             new Key("db.url", "jdbc:sqlite:db/latchkey.db", "SQLite JDBC URL; the file and its folder are created on first start"),
             new Key("jwt.secret", "", "HS256 secret, at least 32 bytes; empty: generated once and kept beside the database"),
             new Key("jwt.issuer", "latchkey", "iss claim written to and required in access tokens"),
