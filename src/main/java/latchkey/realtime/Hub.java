@@ -318,10 +318,10 @@ public final class Hub {
             if (peer == user || !peer.announced || peer.sockets.isEmpty()) continue;
             ByteBuffer present = Frames.encode(Frames.Presence.online(peer.userId));
             for (Socket socket : user.sockets) {
-                if (socket.deliver(present, true, roomId, NOT_HISTORY)) markUnflushed(socket);
+                deliver(socket, present, true, roomId, NOT_HISTORY);
             }
             for (Socket socket : peer.sockets) {
-                if (socket.deliver(arrived, true, roomId, NOT_HISTORY)) markUnflushed(socket);
+                deliver(socket, arrived, true, roomId, NOT_HISTORY);
             }
         }
     }
@@ -344,7 +344,7 @@ public final class Hub {
             }
             for (Socket socket : member.sockets) {
                 ByteBuffer text = perViewer ? Frames.encode(value, links, socket.principal) : shared;
-                if (socket.deliver(text, ephemeral, roomId, seq)) markUnflushed(socket);
+                deliver(socket, text, ephemeral, roomId, seq);
             }
         }
     }
@@ -352,7 +352,7 @@ public final class Hub {
     private void toPeers(Online user, ByteBuffer text) {
         for (Online peer : peersOf(user)) {
             for (Socket socket : peer.sockets) {
-                if (socket.deliver(text, true, 0, NOT_HISTORY)) markUnflushed(socket);
+                deliver(socket, text, true, 0, NOT_HISTORY);
             }
         }
     }
@@ -366,6 +366,16 @@ public final class Hub {
         }
         peers.remove(user);
         return peers;
+    }
+
+    /**
+     * With more work waiting, a frame waits in Jetty's buffer for the flush, so that a burst
+     * reaches each socket in one write; with none, it is written at once (one trip through Jetty's
+     * flusher instead of two: at a steady rate most events find the queue empty).
+     */
+    private void deliver(Socket socket, ByteBuffer text, boolean ephemeral, long roomId, long seq) {
+        boolean batch = socket.unflushed || !tasks.isEmpty();
+        if (socket.deliver(text, ephemeral, roomId, seq, batch) && batch) markUnflushed(socket);
     }
 
     private void markUnflushed(Socket socket) {

@@ -73,14 +73,13 @@ final class Socket {
         this.principal = principal;
     }
 
-    /** Delivers or holds a frame; the hub's path. */
     /**
-     * Delivers or holds a frame; the hub's path. Delivered frames wait in Jetty's buffer for
+     * Delivers or holds a frame; the hub's path. A batched frame waits in Jetty's buffer for
      * {@link #flush()}: a burst of events reaches each socket in one write, not one write each.
-     * Answers whether the socket now needs a flush.
+     * Answers whether a frame went to Jetty.
      */
-    boolean deliver(ByteBuffer frame, boolean ephemeral, long roomId, long seq) {
-        if (live) return send(frame, ephemeral, true);
+    boolean deliver(ByteBuffer frame, boolean ephemeral, long roomId, long seq, boolean batch) {
+        if (live) return send(frame, ephemeral, batch);
         if (held != null) held.add(new Held(frame, ephemeral, roomId, seq));
         return false;
     }
@@ -106,7 +105,7 @@ final class Socket {
         pending.incrementAndGet();
         // A slice per socket: the bytes are shared, each write keeps its own position.
         frames.sendFrame(new Frame(OpCode.TEXT, frame.slice()), written, batch);
-        return batch;
+        return true;
     }
 
     void flush() {
