@@ -85,25 +85,25 @@ public final class LocalFileStore implements FileStore {
     @Override
     public ByteBuffer read(String key) throws IOException {
         Path path = path(key);
+        // One lock for reading and deleting: a file deleted while it is being mapped is never kept mapped.
         synchronized (mapped) {
             ByteBuffer bytes = mapped.get(key);
-            if (bytes != null) return bytes.duplicate();
-        }
-        ByteBuffer bytes;
-        try (FileChannel file = FileChannel.open(path, StandardOpenOption.READ)) {
-            bytes = file.map(FileChannel.MapMode.READ_ONLY, 0, file.size()).asReadOnlyBuffer();
-        }
-        synchronized (mapped) {
-            if (bytes.capacity() <= MAPPED_BYTES && mapped.putIfAbsent(key, bytes) == null) {
-                mappedBytes += bytes.capacity();
-                Iterator<Map.Entry<String, ByteBuffer>> oldest = mapped.entrySet().iterator();
-                while (mappedBytes > MAPPED_BYTES && oldest.hasNext()) {
-                    mappedBytes -= oldest.next().getValue().capacity();
-                    oldest.remove();
+            if (bytes == null) {
+                try (FileChannel file = FileChannel.open(path, StandardOpenOption.READ)) {
+                    bytes = file.map(FileChannel.MapMode.READ_ONLY, 0, file.size()).asReadOnlyBuffer();
+                }
+                if (bytes.capacity() <= MAPPED_BYTES) {
+                    mapped.put(key, bytes);
+                    mappedBytes += bytes.capacity();
+                    Iterator<Map.Entry<String, ByteBuffer>> oldest = mapped.entrySet().iterator();
+                    while (mappedBytes > MAPPED_BYTES && oldest.hasNext()) {
+                        mappedBytes -= oldest.next().getValue().capacity();
+                        oldest.remove();
+                    }
                 }
             }
+            return bytes.duplicate();
         }
-        return bytes.duplicate();
     }
 
     @Override
@@ -112,8 +112,8 @@ public final class LocalFileStore implements FileStore {
         synchronized (mapped) {
             ByteBuffer bytes = mapped.remove(key);
             if (bytes != null) mappedBytes -= bytes.capacity();
+            Files.deleteIfExists(path);
         }
-        Files.deleteIfExists(path);
     }
 
     @Override
