@@ -39,8 +39,9 @@ class GracefulShutdownIT {
     void sigtermFinishesRequestsInFlightRefusesNewOnesAndExitsZero() throws Exception {
         Map<String, String> env = JarProcess.env(dir);
         env.put("JWT_SECRET", SECRET);
-        // One hashing thread at a high cost: the logins queue up and take seconds, long enough to be caught in flight.
-        env.put("BCRYPT_COST", "13");
+        // One hashing thread at a high cost (about 0.8 s a login here): the logins queue up and take seconds,
+        // long enough to be caught in flight, with time for all of them to reach the server before SIGTERM.
+        env.put("BCRYPT_COST", "14");
         env.put("BCRYPT_THREADS", "1");
         try (JarProcess server = JarProcess.start(dir, env)) {
             Api api = server.api;
@@ -53,7 +54,8 @@ class GracefulShutdownIT {
                     .build();
             List<CompletableFuture<HttpResponse<String>>> inFlight = new ArrayList<>();
             for (int i = 0; i < IN_FLIGHT; i++) inFlight.add(client.sendAsync(login, HttpResponse.BodyHandlers.ofString()));
-            Thread.sleep(300);
+            // A request that has not reached a handler when SIGTERM comes is not in flight: its connection is closed unanswered.
+            Thread.sleep(600);
             assertTrue(inFlight.stream().noneMatch(CompletableFuture::isDone), "the logins must still be running when SIGTERM comes");
 
             server.process().destroy();
