@@ -4,20 +4,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 import latchkey.messages.MessageEvent;
 import latchkey.support.Api;
 import latchkey.support.Chat;
+import latchkey.support.Concurrent;
 import latchkey.support.Harness;
 import org.junit.jupiter.api.Test;
 
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.function.Supplier;
 import java.util.stream.LongStream;
 
 import static latchkey.support.Api.json;
@@ -27,31 +22,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class MessagesTest {
-    /** Runs {@code count} calls at once (released together) and returns their answers. */
-    static List<Api.Res> atOnce(int count, Supplier<Api.Res> call) throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(count);
-        try {
-            CountDownLatch start = new CountDownLatch(1);
-            List<CompletableFuture<Api.Res>> calls = new ArrayList<>();
-            for (int i = 0; i < count; i++) {
-                calls.add(CompletableFuture.supplyAsync(() -> {
-                    try {
-                        start.await();
-                    } catch (InterruptedException e) {
-                        throw new IllegalStateException(e);
-                    }
-                    return call.get();
-                }, pool));
-            }
-            start.countDown();
-            List<Api.Res> answers = new ArrayList<>();
-            for (var c : calls) answers.add(c.get());
-            return answers;
-        } finally {
-            pool.shutdownNow();
-        }
-    }
-
     @Test
     void aSentMessageHasTheNextSeqASenderAndALocation() {
         Harness.test((api, ctx) -> {
@@ -79,7 +49,7 @@ class MessagesTest {
         Harness.test((api, ctx) -> {
             Chat ada = Chat.signUp(api, "ada@example.com");
             long room = ada.createRoom("General", false);
-            List<Api.Res> answers = atOnce(20, () -> ada.post("/rooms/" + room + "/messages", json("text", "once", "client_id", "tap-1")));
+            List<Api.Res> answers = Concurrent.atOnce(20, () -> ada.post("/rooms/" + room + "/messages", json("text", "once", "client_id", "tap-1")));
             Set<Long> ids = new HashSet<>();
             int created = 0;
             for (Api.Res res : answers) {
@@ -107,7 +77,7 @@ class MessagesTest {
             Chat bob = Chat.signUp(api, "bob@example.com");
             long room = ada.createRoom("General", false, bob);
             int[] n = {0};
-            List<Api.Res> answers = atOnce(100, () -> {
+            List<Api.Res> answers = Concurrent.atOnce(100, () -> {
                 Chat who;
                 synchronized (n) {
                     who = n[0]++ % 2 == 0 ? ada : bob;

@@ -3,6 +3,7 @@ package latchkey.chat;
 import com.fasterxml.jackson.databind.JsonNode;
 import latchkey.support.Api;
 import latchkey.support.Chat;
+import latchkey.support.Concurrent;
 import latchkey.support.Harness;
 import org.junit.jupiter.api.Test;
 
@@ -138,7 +139,7 @@ class RoomsTest {
             Chat bob = Chat.signUp(api, "bob@example.com");
             for (int round = 0; round < 5; round++) {
                 Chat cy = Chat.signUp(api, "cy" + round + "@example.com");
-                List<Api.Res> answers = MessagesTest.atOnce(10, new java.util.function.Supplier<>() {
+                List<Api.Res> answers = Concurrent.atOnce(10, new java.util.function.Supplier<>() {
                     int n;
 
                     @Override

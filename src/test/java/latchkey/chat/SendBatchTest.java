@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import latchkey.messages.MessageEvent;
 import latchkey.support.Api;
 import latchkey.support.Chat;
+import latchkey.support.Concurrent;
 import latchkey.support.Harness;
 import org.junit.jupiter.api.Test;
 
@@ -42,7 +43,7 @@ class SendBatchTest {
             List<Long> rooms = List.of(owner.createRoom("One", false, others), owner.createRoom("Two", true, others),
                     owner.createRoom("Three", false, others));
             AtomicInteger n = new AtomicInteger();
-            List<Api.Res> answers = MessagesTest.atOnce(90, () -> {
+            List<Api.Res> answers = Concurrent.atOnce(90, () -> {
                 int i = n.getAndIncrement();
                 return people.get(i % 4).post("/rooms/" + rooms.get(i % 3) + "/messages", json("text", "m" + i, "client_id", "c" + i));
             });
@@ -74,7 +75,7 @@ class SendBatchTest {
             long closed = ada.createRoom("Closed", true, bob);
             for (long room : List.of(open, closed)) {
                 AtomicInteger n = new AtomicInteger();
-                List<Api.Res> answers = MessagesTest.atOnce(30, () -> {
+                List<Api.Res> answers = Concurrent.atOnce(30, () -> {
                     int i = n.getAndIncrement();
                     return (i % 3 == 0 ? eve : i % 3 == 1 ? ada : bob).post("/rooms/" + room + "/messages", json("text", "m" + i));
                 });
@@ -105,7 +106,7 @@ class SendBatchTest {
             // Bob's "k0" exists before the batch; within it, ada and bob each send k0..k4 four times.
             long before = Chat.expect(201, bob.post("/rooms/" + room + "/messages", json("text", "first", "client_id", "k0"))).get("id").asLong();
             AtomicInteger n = new AtomicInteger();
-            List<Api.Res> answers = MessagesTest.atOnce(40, () -> {
+            List<Api.Res> answers = Concurrent.atOnce(40, () -> {
                 int i = n.getAndIncrement();
                 return (i % 2 == 0 ? ada : bob).post("/rooms/" + room + "/messages", json("text", "t" + i, "client_id", "k" + (i / 2) % 5));
             });
@@ -137,7 +138,7 @@ class SendBatchTest {
             Chat.expect(204, ada.delete("/rooms/" + room + "/messages/" + gone));
             long[] replyTo = {target, elsewhere, gone, 999_999};
             AtomicInteger n = new AtomicInteger();
-            List<Api.Res> answers = MessagesTest.atOnce(40, () -> {
+            List<Api.Res> answers = Concurrent.atOnce(40, () -> {
                 int i = n.getAndIncrement();
                 return ada.post("/rooms/" + room + "/messages", json("text", "r" + i, "reply_to", replyTo[i % 4]));
             });

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import latchkey.messages.MessageEvent;
 import latchkey.support.Api;
 import latchkey.support.Chat;
+import latchkey.support.Concurrent;
 import latchkey.support.Harness;
 import latchkey.support.TestImages;
 import org.junit.jupiter.api.Test;
@@ -13,10 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static latchkey.support.Api.json;
 import static latchkey.support.ProblemAssert.assertProblem;
@@ -110,20 +108,13 @@ class AttachmentsTest {
             long room = ann.createRoom("Photos", false);
             long photo = uploaded(ann, "a.png", "image/png", TestImages.png(20, 20)).get("id").asLong();
             // Twenty sends at once land in one or a few of the server's batches, where the upload still looks unsent.
-            ExecutorService pool = Executors.newFixedThreadPool(20);
-            CountDownLatch start = new CountDownLatch(1);
-            List<Future<Api.Res>> sends = new ArrayList<>();
-            for (int i = 0; i < 20; i++) {
-                String body = json("text", "take " + i, "attachment_ids", List.of(photo), "client_id", "c" + i);
-                sends.add(pool.submit(() -> {
-                    start.await();
-                    return send(ann, room, body);
-                }));
-            }
-            start.countDown();
+            AtomicInteger n = new AtomicInteger();
+            List<Api.Res> answers = Concurrent.atOnce(20, () -> {
+                int i = n.getAndIncrement();
+                return send(ann, room, json("text", "take " + i, "attachment_ids", List.of(photo), "client_id", "c" + i));
+            });
             int sent = 0;
-            for (Future<Api.Res> answer : sends) {
-                Api.Res res = answer.get();
+            for (Api.Res res : answers) {
                 if (res.status() == 201) {
                     sent++;
                     assertEquals(photo, res.json().at("/attachments/0/id").asLong(), "a message that was sent carries the upload: " + res);
@@ -131,7 +122,6 @@ class AttachmentsTest {
                     assertProblem(res, 400, "validation_failed");
                 }
             }
-            pool.shutdown();
             assertEquals(1, sent, "one message got the upload, the others were refused");
             JsonNode page = ann.messages(room, "");
             assertEquals(1, page.get("messages").size(), page::toString);

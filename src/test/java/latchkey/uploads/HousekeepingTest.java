@@ -75,9 +75,7 @@ class HousekeepingTest {
             assertEquals(4, files(dir).size());
             assertEquals(204, api.send("DELETE", "/users/me", Api.json("password", Harness.PASSWORD), ann.token()).status());
             assertEquals(404, api.download(url, Map.of()).status());
-            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-            while (files(dir).size() > 1 && System.nanoTime() < deadline) Thread.sleep(50);
-            assertEquals(1, files(dir).size(), "only Bob's file is left");
+            awaitFiles(dir, 1, "only Bob's file is left");
             Integer rows = ctx.db().read(h -> h.createQuery("SELECT count(*) FROM uploads").mapTo(Integer.class).one());
             assertEquals(1, rows);
         });
