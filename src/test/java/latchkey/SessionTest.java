@@ -2,17 +2,15 @@ package latchkey;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import latchkey.support.Api;
+import latchkey.support.Concurrent;
 import latchkey.support.Harness;
 import latchkey.support.MutableClock;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
 
 import static latchkey.support.Api.json;
 import static latchkey.support.Harness.PASSWORD;
@@ -63,22 +61,9 @@ class SessionTest {
         Harness.test((api, ctx) -> {
             var first = api.signUp("a@example.com");
             int tabs = 6;
-            CountDownLatch start = new CountDownLatch(1);
-            List<CompletableFuture<Api.Res>> results = new ArrayList<>();
-            for (int i = 0; i < tabs; i++) {
-                results.add(CompletableFuture.supplyAsync(() -> {
-                    try {
-                        start.await();
-                    } catch (InterruptedException e) {
-                        throw new IllegalStateException(e);
-                    }
-                    return refresh(api, first.refreshToken());
-                }));
-            }
-            start.countDown();
+            List<Api.Res> results = Concurrent.atOnce(tabs, () -> refresh(api, first.refreshToken()));
             var refreshTokens = new HashSet<String>();
-            for (var f : results) {
-                Api.Res res = f.join();
+            for (Api.Res res : results) {
                 assertEquals(200, res.status(), res.body());
                 var s = Api.Session.of(res);
                 assertEquals(200, api.get("/users/me", s.accessToken()).status());
