@@ -11,10 +11,12 @@ import java.util.function.Supplier;
  * {@link AccessChange}, and the cache forgets just that session or that user's sessions, before the
  * write's caller gets its answer: revocation takes effect at once in this process, and one logout
  * costs the other users nothing. Entries also age out after {@link #MAX_AGE_NANOS}, which bounds how
- * long a change made by another process (the {@code grant-admin} command) takes to show.
+ * long a change made by another process (the {@code grant-admin} command) takes to show. A minute,
+ * not seconds: a chat user sends every few seconds to minutes, and each of those requests should
+ * find its row here rather than in the database.
  */
 public final class AccessCache {
-    static final long MAX_AGE_NANOS = 5_000_000_000L;
+    static final long MAX_AGE_NANOS = 60_000_000_000L;
     private static final int MAX_ENTRIES = 50_000;
 
     private record Entry(SessionDao.AccessRow row, long loadedAt) {
