@@ -4,6 +4,7 @@ import io.javalin.Javalin;
 import latchkey.config.Config;
 import latchkey.config.ConfigException;
 import latchkey.db.Database;
+import latchkey.db.Vendor;
 import latchkey.events.EventBus;
 import latchkey.tokens.JwtSecret;
 import latchkey.users.UserService;
@@ -82,7 +83,7 @@ final class Cli {
     }
 
     private static int grantAdmin(Config config, String email, PrintStream out, PrintStream err) {
-        try (Database db = Database.open(config.dbUrl())) {
+        try (Database db = Database.open(config.dbUrl(), config.dbUsername(), config.dbPassword())) {
             if (!new UserService(db, new EventBus(), List.of(), Clock.systemUTC()).grantAdmin(email)) {
                 err.println("latchkey: no user with email " + email);
                 return FAILED;
@@ -93,8 +94,8 @@ final class Cli {
     }
 
     private static int migrate(Config config, PrintStream out) {
-        int applied = Database.migrate(config.dbUrl());
-        out.println("latchkey: " + applied + " migration(s) applied to " + config.dbUrl());
+        int applied = Database.migrate(config.dbUrl(), config.dbUsername(), config.dbPassword());
+        out.println("latchkey: " + applied + " migration(s) applied to " + Vendor.withoutQuery(config.dbUrl()));
         return OK;
     }
 
@@ -105,9 +106,9 @@ final class Cli {
         if (System.getProperty(JETTY_REFERENCES_PER_CACHE_LINE) == null) System.setProperty(JETTY_REFERENCES_PER_CACHE_LINE, "16");
         Logger log = LoggerFactory.getLogger("latchkey");
         long started = System.nanoTime();
-        Database db = Database.open(config.dbUrl());
+        Database db = Database.open(config.dbUrl(), config.dbUsername(), config.dbPassword());
         collectStartupGarbage();
-        JwtSecret secret = JwtSecret.resolve(config);
+        JwtSecret secret = JwtSecret.resolve(config, db);
         Javalin app = Main.app(config, db, secret, Clock.systemUTC());
         collectStartupGarbage();
         new Shutdown(app, db, log).install();
@@ -121,7 +122,7 @@ final class Cli {
                   JWT secret    {}
                   API docs      {}""",
                 version(), (System.nanoTime() - started) / 1_000_000, url,
-                Database.file(config.dbUrl()).map(Object::toString).orElse(config.dbUrl()),
+                Database.file(config.dbUrl()).map(Object::toString).orElse(Vendor.withoutQuery(config.dbUrl())),
                 config.source().map(p -> p + " (+ environment)").orElse("built-in defaults (+ environment)"),
                 describe(secret),
                 config.docsEnabled() ? url + "/docs" : "off (docs.enabled=false)");
@@ -144,8 +145,8 @@ final class Cli {
     private static String describe(JwtSecret secret) {
         return switch (secret.source()) {
             case CONFIGURED -> "from configuration";
-            case GENERATED -> "generated and saved to " + secret.file().orElseThrow() + " (mode 600)";
-            case LOADED -> "loaded from " + secret.file().orElseThrow();
+            case GENERATED -> secret.file().map(f -> "generated and saved to " + f + " (mode 600)").orElse("generated and stored in the database");
+            case LOADED -> secret.file().map(f -> "loaded from " + f).orElse("loaded from the database");
             case EPHEMERAL -> "generated for this run only (in-memory database)";
         };
     }

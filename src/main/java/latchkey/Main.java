@@ -42,6 +42,7 @@ import latchkey.rooms.RoomHandlers;
 import latchkey.rooms.RoomService;
 import latchkey.sessions.AccessCache;
 import latchkey.sessions.AccessChange;
+import latchkey.sessions.AccessRelay;
 import latchkey.sessions.Housekeeping;
 import latchkey.sessions.SessionHandlers;
 import latchkey.sessions.SessionService;
@@ -165,6 +166,10 @@ public final class Main {
             app.events.serverStopped(uploadService.housekeeping()::stop);
             app.events.serverStarted(mailWorker::start);
             app.events.serverStopped(mailWorker::stop);
+            // Before the first request: from then on, what another node on the same PostgreSQL ends is heard here.
+            AccessRelay accessRelay = new AccessRelay(db, events, clock);
+            app.events.serverStarting(accessRelay::start);
+            app.events.serverStopped(accessRelay::stop);
             app.events.serverStarting(hub::start);
             app.events.serverStopped(hub::stop);
             app.jetty.modifyHttpConfiguration(http -> {

@@ -14,11 +14,14 @@ import java.util.function.Consumer;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-/** SQLite as the server runs it: WAL, durable commits, a busy timeout, foreign keys; a write never blocks a read. */
+/** The database as the server runs it (SQLite: WAL, durable commits, a busy timeout, foreign keys); a write never blocks a read. */
 class DatabaseModeTest {
     @Test
     void everyConnectionRunsInWalWithFullSyncForeignKeysAndABusyTimeout() {
+        assumeFalse(Harness.POSTGRESQL, "SQLite's settings");
         Harness.test((api, ctx) -> {
             Consumer<Handle> check = h -> {
                 assertEquals("wal", h.createQuery("PRAGMA journal_mode").mapTo(String.class).one());
@@ -32,6 +35,16 @@ class DatabaseModeTest {
                 assertEquals(1, h.createQuery("PRAGMA query_only").mapTo(Integer.class).one(), "readers can not write");
                 return null;
             });
+        });
+    }
+
+    @Test
+    void onPostgresqlCommitsWaitForTheServersDiskAndReadersCanNotWrite() {
+        assumeTrue(Harness.POSTGRESQL, "PostgreSQL's settings");
+        Harness.test((api, ctx) -> {
+            assertEquals("on", ctx.db().writer().withHandle(h -> h.createQuery("SHOW synchronous_commit").mapTo(String.class).one()));
+            assertEquals("off", ctx.db().writer().withHandle(h -> h.createQuery("SHOW transaction_read_only").mapTo(String.class).one()));
+            assertEquals("on", ctx.db().read(h -> h.createQuery("SHOW transaction_read_only").mapTo(String.class).one()), "readers can not write");
         });
     }
 
@@ -69,9 +82,16 @@ class DatabaseModeTest {
                 ctx.db().writer().useHandle(h -> h.execute("UPDATE users SET name = ? WHERE id = ?", name, s.userId()));
                 for (int i = 0; i < 12; i++) assertEquals(name, api.get("/users/" + s.userId(), s.accessToken()).text("name"));
             }
-            // A reader left inside a read transaction would keep the WAL from being checkpointed whole.
-            int busy = ctx.db().writer().withHandle(h -> h.createQuery("PRAGMA wal_checkpoint(TRUNCATE)").mapTo(Integer.class).first());
-            assertEquals(0, busy, "a reader still holds an old snapshot");
+            if (Harness.POSTGRESQL) {
+                int open = ctx.db().writer().withHandle(h -> h.createQuery("""
+                        SELECT count(*) FROM pg_stat_activity
+                        WHERE datname = current_database() AND state LIKE 'idle in transaction%'""").mapTo(Integer.class).one());
+                assertEquals(0, open, "a connection sits in an open transaction");
+            } else {
+                // A reader left inside a read transaction would keep the WAL from being checkpointed whole.
+                int busy = ctx.db().writer().withHandle(h -> h.createQuery("PRAGMA wal_checkpoint(TRUNCATE)").mapTo(Integer.class).first());
+                assertEquals(0, busy, "a reader still holds an old snapshot");
+            }
         });
     }
 

@@ -173,8 +173,10 @@ class FuzzTest {
                 Api.Res me = api.get("/users/me", login.text("access_token"));
                 assertEquals(200, me.status(), why + "me: " + me);
                 assertEquals("after-fuzz@example.com", me.text("email"), why);
-                String integrity = ctx.db().read(h -> h.createQuery("PRAGMA integrity_check").mapTo(String.class).one());
-                assertEquals("ok", integrity, why + "integrity_check");
+                if (!Harness.POSTGRESQL) {
+                    String integrity = ctx.db().read(h -> h.createQuery("PRAGMA integrity_check").mapTo(String.class).one());
+                    assertEquals("ok", integrity, why + "integrity_check");
+                }
                 String text = log.text();
                 assertTrue(!text.contains(MARKER), why + "a password or token the fuzzer sent is in the log");
                 assertTrue(!text.contains("unexpected error"), why + "the server logged an unexpected error:\n" + text);

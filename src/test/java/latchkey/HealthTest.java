@@ -28,7 +28,13 @@ class HealthTest {
     @Test
     void anUnexpectedFailureIsABare500WithoutInternals() {
         Harness.test((api, ctx) -> {
-            ctx.db().close();
+            if (Harness.POSTGRESQL) {
+                // A closed connection is PostgreSQL's "connection lost", 503 by design (PostgresOutageTest); a missing table is not.
+                api.signUp("a@example.com");
+                ctx.db().writer().useHandle(h -> h.execute("DROP TABLE refresh_tokens"));
+            } else {
+                ctx.db().close();
+            }
             var res = api.post("/auth/login", latchkey.support.Api.json("email", "a@example.com", "password", Harness.PASSWORD));
             assertEquals(500, res.status(), res.body());
             assertEquals("internal_error", res.code());

@@ -32,6 +32,8 @@ public record Config(
         boolean trustProxy,
         int acceptQueue,
         String dbUrl,
+        String dbUsername,
+        String dbPassword,
         Optional<String> jwtSecret,
         String jwtIssuer,
         Duration accessTtl,
@@ -101,8 +103,10 @@ public record Config(
             new Key("server.port", "8080", "HTTP port (0 picks a free one)"),
             new Key("server.trust-proxy", "false", "take the client IP from X-Forwarded-For (only behind a reverse proxy)"),
             new Key("server.accept-queue", "16384", "connections the kernel may hold before they are accepted (listen backlog; capped by net.core.somaxconn)"),
-            new Key("db.url", "jdbc:sqlite:db/latchkey.db", "SQLite JDBC URL; the file and its folder are created on first start"),
-            new Key("jwt.secret", "", "HS256 secret, at least 32 bytes; empty: generated once and kept beside the database"),
+            new Key("db.url", "jdbc:sqlite:db/latchkey.db", "JDBC URL: jdbc:sqlite:FILE (the file and its folder are created on first start) or jdbc:postgresql://HOST:PORT/DB"),
+            new Key("db.username", "", "PostgreSQL user name (unused by SQLite)"),
+            new Key("db.password", "", "PostgreSQL password (unused by SQLite)"),
+            new Key("jwt.secret", "", "HS256 secret, at least 32 bytes; empty: generated once and kept beside the SQLite file, or in the PostgreSQL database"),
             new Key("jwt.issuer", "latchkey", "iss claim written to and required in access tokens"),
             new Key("jwt.access-ttl", "PT15M", "access token lifetime (ISO-8601 duration)"),
             new Key("jwt.refresh-ttl", "P30D", "refresh token lifetime; a session ends when it is not refreshed within it"),
@@ -217,7 +221,9 @@ public record Config(
         String issuer = v.get("jwt.issuer");
         if (issuer.isEmpty()) throw new ConfigException("jwt.issuer", "must not be empty");
         String dbUrl = v.get("db.url");
-        if (!dbUrl.startsWith("jdbc:sqlite:")) throw new ConfigException("db.url", "must start with jdbc:sqlite:");
+        if (!dbUrl.startsWith("jdbc:sqlite:") && !dbUrl.startsWith("jdbc:postgresql:")) {
+            throw new ConfigException("db.url", "must start with jdbc:sqlite: or jdbc:postgresql:");
+        }
         String publicUrl = publicUrl(v);
         List<String> origins = Arrays.stream(v.get("cors.origins").split(","))
                 .map(String::trim).filter(s -> !s.isEmpty()).toList();
@@ -226,6 +232,8 @@ public record Config(
                 bool(v, "server.trust-proxy"),
                 intIn(v, "server.accept-queue", 1, 1_000_000),
                 dbUrl,
+                v.get("db.username"),
+                v.get("db.password"),
                 secret,
                 issuer,
                 positiveDuration(v, "jwt.access-ttl"),

@@ -28,6 +28,8 @@ final class CachedStatements extends DefaultStatementBuilder {
     private final Map<String, PreparedStatement> idle = new HashMap<>();
     /** Statements handed out, by the SQL they were prepared from: Jdbi's close names the SQL before parsing. */
     private final Map<Statement, String> inUse = new IdentityHashMap<>();
+    /** The connection the kept statements belong to. */
+    private Connection connection;
 
     CachedStatements(boolean keptAcrossHandles) {
         this.keptAcrossHandles = keptAcrossHandles;
@@ -35,6 +37,12 @@ final class CachedStatements extends DefaultStatementBuilder {
 
     @Override
     public PreparedStatement create(Connection conn, String sql, StatementContext ctx) throws SQLException {
+        if (conn != connection) {
+            // A lost connection was replaced (ConnectionPool): its statements went with it.
+            closeAll();
+            inUse.clear();
+            connection = conn;
+        }
         PreparedStatement cached = idle.remove(sql);
         PreparedStatement statement = cached != null ? cached : super.create(conn, sql, ctx);
         if (!ctx.isReturningGeneratedKeys() && !ctx.isConcurrentUpdatable()) inUse.put(statement, sql);

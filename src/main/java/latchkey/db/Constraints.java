@@ -3,16 +3,45 @@ package latchkey.db;
 import org.sqlite.SQLiteErrorCode;
 import org.sqlite.SQLiteException;
 
-/** Tells which unique constraint a failed insert or update ran into: the database decides races. */
+import java.sql.SQLException;
+
+/**
+ * Tells what a failed statement ran into: which unique constraint (the database decides races), or
+ * a database that can not be reached.
+ */
 public final class Constraints {
+    private static final String POSTGRESQL_UNIQUE_VIOLATION = "23505";
+
     private Constraints() {
     }
 
-    /** True when {@code e} was caused by a unique violation on {@code table.column}. */
+    /**
+     * True when {@code e} was caused by a unique violation on {@code table.column}. SQLite names
+     * the column in its message; PostgreSQL names the index, which the migrations call
+     * {@code table_column}.
+     */
     public static boolean isUniqueViolation(Throwable e, String tableDotColumn) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof SQLiteException se && se.getResultCode() == SQLiteErrorCode.SQLITE_CONSTRAINT_UNIQUE) {
                 return se.getMessage() != null && se.getMessage().contains(tableDotColumn);
+            }
+            if (t instanceof SQLException se && POSTGRESQL_UNIQUE_VIOLATION.equals(se.getSQLState())) {
+                return se.getMessage() != null && se.getMessage().contains("\"" + tableDotColumn.replace('.', '_') + "\"");
+            }
+        }
+        return false;
+    }
+
+    /**
+     * True when {@code e} was caused by a lost or refused connection (SQLSTATE class 08, or
+     * PostgreSQL's 57P01..57P03: the server is shutting down or starting): the database is
+     * unreachable for now, not the request wrong. SQLite, a file, never reports one.
+     */
+    public static boolean isUnreachable(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLException se && se.getSQLState() != null
+                    && (se.getSQLState().startsWith("08") || se.getSQLState().matches("57P0[123]"))) {
+                return true;
             }
         }
         return false;

@@ -3,28 +3,36 @@ package latchkey.db;
 import org.flywaydb.core.Flyway;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.argument.ArgumentFactory;
+import org.jdbi.v3.core.argument.Argument;
+import org.jdbi.v3.core.config.ConfigRegistry;
 import org.jdbi.v3.core.statement.StatementContext;
 import org.jdbi.v3.core.statement.StatementExceptions;
 import org.jdbi.v3.sqlobject.SqlObjectPlugin;
 import org.sqlite.SQLiteConfig;
 
 import java.io.IOException;
+import java.lang.reflect.Type;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.sql.Types;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Properties;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.function.Function;
 
 /**
- * The SQLite database: migrated at open, then one writer connection and a few reader connections.
+ * The database (SQLite by default, or PostgreSQL: {@link Vendor}): migrated at open, then one
+ * writer connection and a few reader connections.
  * WAL lets readers run while the writer writes; the single writer serialises writes in the
  * application instead of leaving them to SQLite's busy-retry loop, which sleeps.
  *
@@ -61,33 +69,55 @@ public final class Database implements AutoCloseable {
     }
 
     private final String url;
+    private final Vendor vendor;
+    /** How to open one more connection to this database (PostgreSQL's notification connections). */
+    private final ConnectionPool.Opener opener;
+    private final Jdbi readerJdbi;
     private final List<Reader> allReaders;
     /** Fair: under load, threads get a reader in the order they asked, none waits behind late-comers. */
     private final BlockingQueue<Reader> idleReaders;
     private final ConnectionPool writerPool;
     private final CachedStatements writerStatements = new CachedStatements(true);
     private final Jdbi writer;
-    private final Checkpoints checkpoints;
+    /** What runs beside the connections (SQLite's WAL checkpoints), closed with them. */
+    private final AutoCloseable companion;
     private final GroupCommit groupCommit;
+    private volatile boolean closed;
 
-    private Database(String url, List<Reader> readers, ConnectionPool writerPool, Checkpoints checkpoints) {
+    private Database(String url, Vendor vendor, ConnectionPool.Opener opener, Jdbi readerJdbi, List<Reader> readers,
+                     ConnectionPool writerPool, Runnable afterEachCommit, AutoCloseable companion) {
         this.url = url;
-        this.allReaders = List.copyOf(readers);
+        this.vendor = vendor;
+        this.opener = opener;
+        this.readerJdbi = readerJdbi;
+        this.allReaders = new ArrayList<>(readers);
         this.idleReaders = new ArrayBlockingQueue<>(readers.size(), true, readers);
         this.writerPool = writerPool;
-        this.writer = configure(Jdbi.create(writerPool));
+        this.writer = configure(Jdbi.create(writerPool), vendor);
         // The pool has one connection, so one cache serves every handle opened on it.
         writer.setStatementBuilderFactory(connection -> writerStatements);
-        this.checkpoints = checkpoints;
-        this.groupCommit = new GroupCommit(writer, checkpoints::written);
+        this.companion = companion;
+        this.groupCommit = new GroupCommit(writer, afterEachCommit);
     }
 
     /**
      * A failed statement's message names its SQL but never the values bound to it: by default Jdbi
      * puts the arguments (password hashes, emails, token hashes) into the exception, and so the log.
      */
-    private static Jdbi configure(Jdbi jdbi) {
+    private static Jdbi configure(Jdbi jdbi, Vendor vendor) {
         jdbi.installPlugin(new SqlObjectPlugin());
+        vendor.fragments().forEach(jdbi::define);
+        // Flags are INTEGER 0/1 columns in both databases; PostgreSQL will not store a boolean in one.
+        jdbi.registerArgument(new ArgumentFactory.Preparable() {
+            @Override
+            public Optional<Function<Object, Argument>> prepare(Type type, ConfigRegistry config) {
+                if (type != boolean.class && type != Boolean.class) return Optional.empty();
+                return Optional.of(value -> (position, statement, ctx) -> {
+                    if (value == null) statement.setNull(position, Types.INTEGER);
+                    else statement.setInt(position, (Boolean) value ? 1 : 0);
+                });
+            }
+        });
         jdbi.getConfig(StatementExceptions.class).setMessageRendering(e -> {
             StatementContext ctx = e.getStatementContext();
             return ctx == null || ctx.getRawSql() == null ? "" : "statement: " + ctx.getRawSql();
@@ -95,8 +125,27 @@ public final class Database implements AutoCloseable {
         return jdbi;
     }
 
-    /** Creates the database file's folder if needed, applies pending migrations and opens the connections. */
+    /** Opens a SQLite database (no user name or password). */
     public static Database open(String url) {
+        return open(url, "", "");
+    }
+
+    /**
+     * Applies pending migrations and opens the connections; for SQLite, creates the database
+     * file's folder first if needed.
+     */
+    public static Database open(String url, String username, String password) {
+        Vendor vendor = Vendor.of(url);
+        if (vendor == Vendor.SQLITE) createFolder(url);
+        migrate(url, username, password);
+        try {
+            return vendor == Vendor.SQLITE ? openSqlite(url) : openPostgresql(url, vendor.connectionProperties(username, password));
+        } catch (SQLException | RuntimeException e) {
+            throw new IllegalStateException("can not open the database " + Vendor.withoutQuery(url) + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void createFolder(String url) {
         file(url).map(Path::getParent).ifPresent(dir -> {
             try {
                 Files.createDirectories(dir);
@@ -104,34 +153,65 @@ public final class Database implements AutoCloseable {
                 throw new IllegalStateException("can not create the database folder " + dir + ": " + e.getMessage(), e);
             }
         });
-        migrate(url);
-        try {
-            SQLiteConfig writerConfig = connectionConfig();
-            writerConfig.setCacheSize(-WRITER_CACHE_KIB);
-            writerConfig.setWalAutocheckpoint(WRITER_AUTOCHECKPOINT_PAGES);
-            ConnectionPool writers = new ConnectionPool(1, () -> writerConfig.createConnection(url));
-            Jdbi readerJdbi = configure(Jdbi.create(() -> {
-                Connection c = connectionConfig().createConnection(url);
-                // A reader that tried to write would bypass the one-writer rule; SQLite refuses it instead.
-                try (Statement s = c.createStatement()) {
-                    s.execute("PRAGMA query_only = 1");
-                }
-                return c;
-            }));
-            readerJdbi.setStatementBuilderFactory(connection -> new CachedStatements(false));
-            List<Reader> readers = new ArrayList<>();
-            for (int i = 0; i < READERS; i++) readers.add(new Reader(readerJdbi.open()));
-            return new Database(url, readers, writers, new Checkpoints(connectionConfig().createConnection(url)));
-        } catch (SQLException | RuntimeException e) {
-            throw new IllegalStateException("can not open the database " + url + ": " + e.getMessage(), e);
-        }
     }
 
-    /** Applies pending migrations from {@code db/migration} (packaged in the jar) and returns how many ran. */
+    private static Database openSqlite(String url) throws SQLException {
+        SQLiteConfig writerConfig = connectionConfig();
+        writerConfig.setCacheSize(-WRITER_CACHE_KIB);
+        writerConfig.setWalAutocheckpoint(WRITER_AUTOCHECKPOINT_PAGES);
+        ConnectionPool writers = new ConnectionPool(1, () -> writerConfig.createConnection(url));
+        Jdbi readerJdbi = configure(Jdbi.create(() -> {
+            Connection c = connectionConfig().createConnection(url);
+            // A reader that tried to write would bypass the one-writer rule; SQLite refuses it instead.
+            try (Statement s = c.createStatement()) {
+                s.execute("PRAGMA query_only = 1");
+            }
+            return c;
+        }), Vendor.SQLITE);
+        Checkpoints checkpoints = new Checkpoints(connectionConfig().createConnection(url));
+        return new Database(url, Vendor.SQLITE, () -> connectionConfig().createConnection(url), readerJdbi, readers(readerJdbi), writers, checkpoints::written, checkpoints);
+    }
+
+    /**
+     * PostgreSQL gets the same shape: one writer connection, whose commit thread batches the
+     * writes of this node, and a few read-only reader connections.
+     */
+    private static Database openPostgresql(String url, Properties properties) throws SQLException {
+        ConnectionPool.Opener opener = () -> DriverManager.getConnection(url, properties);
+        ConnectionPool writers = new ConnectionPool(1, opener);
+        Properties readOnly = new Properties();
+        readOnly.putAll(properties);
+        // "always": read-only also outside transactions (the driver's default leaves autocommit reads writable).
+        readOnly.setProperty("readOnlyMode", "always");
+        Jdbi readerJdbi = configure(Jdbi.create(() -> {
+            Connection c = DriverManager.getConnection(url, readOnly);
+            c.setReadOnly(true);
+            return c;
+        }), Vendor.POSTGRESQL);
+        return new Database(url, Vendor.POSTGRESQL, opener, readerJdbi, readers(readerJdbi), writers, () -> { }, () -> { });
+    }
+
+    private static List<Reader> readers(Jdbi readerJdbi) {
+        readerJdbi.setStatementBuilderFactory(connection -> new CachedStatements(false));
+        List<Reader> readers = new ArrayList<>();
+        for (int i = 0; i < READERS; i++) readers.add(new Reader(readerJdbi.open()));
+        return readers;
+    }
+
+    /** Applies pending migrations to a SQLite database and returns how many ran. */
     public static int migrate(String url) {
+        return migrate(url, "", "");
+    }
+
+    /**
+     * Applies pending migrations from {@code db/migration} (packaged in the jar): the shared ones
+     * and the vendor's own, one history. Returns how many ran.
+     */
+    public static int migrate(String url, String username, String password) {
+        Vendor vendor = Vendor.of(url);
         return Flyway.configure()
-                .dataSource(url, null, null)
-                .locations("classpath:db/migration")
+                .dataSource(url, username.isEmpty() ? null : username, password.isEmpty() ? null : password)
+                .locations(vendor.migrationLocations())
                 .load()
                 .migrate()
                 .migrationsExecuted;
@@ -150,6 +230,7 @@ public final class Database implements AutoCloseable {
 
     /** The database file named by a {@code jdbc:sqlite:} URL; empty for in-memory databases. */
     public static Optional<Path> file(String url) {
+        if (Vendor.of(url) != Vendor.SQLITE) return Optional.empty();
         String rest = url.substring("jdbc:sqlite:".length());
         int query = rest.indexOf('?');
         if (query >= 0) rest = rest.substring(0, query);
@@ -160,6 +241,10 @@ public final class Database implements AutoCloseable {
 
     public String url() {
         return url;
+    }
+
+    public Vendor vendor() {
+        return vendor;
     }
 
     /** Runs a query through a DAO on one of the reader connections (waiting for one to be free). */
@@ -188,7 +273,23 @@ public final class Database implements AutoCloseable {
         try {
             return work.apply(reader);
         } finally {
-            idleReaders.add(reader);
+            idleReaders.add(usable(reader));
+        }
+    }
+
+    /** The reader, or a new one in its place when its connection was lost (the next try opens it if this one can not). */
+    private Reader usable(Reader reader) {
+        try {
+            if (closed || !reader.handle.getConnection().isClosed()) return reader;
+            Reader fresh = new Reader(readerJdbi.open());
+            synchronized (allReaders) {
+                allReaders.remove(reader);
+                allReaders.add(fresh);
+            }
+            reader.handle.close();
+            return fresh;
+        } catch (SQLException | RuntimeException e) {
+            return reader;
         }
     }
 
@@ -210,6 +311,17 @@ public final class Database implements AutoCloseable {
         return groupCommit.run(bulk, item);
     }
 
+    /**
+     * PostgreSQL's LISTEN/NOTIFY on {@code channel}, started: how the nodes sharing this database
+     * tell each other what changed. Empty on SQLite, which one process has to itself.
+     */
+    public Optional<Notifications> notifications(String channel, Notifications.Listener listener) {
+        if (vendor != Vendor.POSTGRESQL) return Optional.empty();
+        Notifications notifications = new Notifications(opener, channel, listener);
+        notifications.start();
+        return Optional.of(notifications);
+    }
+
     public boolean isReachable() {
         try {
             return read(h -> h.createQuery("SELECT 1").mapTo(Integer.class).one()) == 1;
@@ -220,9 +332,10 @@ public final class Database implements AutoCloseable {
 
     @Override
     public void close() {
+        closed = true;
         groupCommit.close();
         RuntimeException failure = null;
-        for (Reader reader : allReaders) {
+        for (Reader reader : List.copyOf(allReaders)) {
             try {
                 reader.handle.close();
             } catch (RuntimeException e) {
@@ -231,9 +344,9 @@ public final class Database implements AutoCloseable {
         }
         writerStatements.closeAll();
         try {
-            checkpoints.close();
+            companion.close();
             writerPool.close();
-        } catch (SQLException e) {
+        } catch (Exception e) {
             throw new IllegalStateException("closing the database failed: " + e.getMessage(), e);
         }
         if (failure != null) throw new IllegalStateException("closing the database failed: " + failure.getMessage(), failure);

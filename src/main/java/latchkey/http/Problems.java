@@ -3,6 +3,7 @@ package latchkey.http;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
+import latchkey.db.Constraints;
 import org.eclipse.jetty.http.HttpStatus;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -11,8 +12,9 @@ import java.util.concurrent.CompletionException;
 
 /**
  * The one mapping from exceptions to responses: an {@link ApiException} becomes its problem
- * document; Javalin's own HTTP errors become the matching code of the contract; anything else
- * is a bug, logged with the request id and answered with a bare 500.
+ * document; Javalin's own HTTP errors become the matching code of the contract; a database that
+ * can not be reached (PostgreSQL down or restarting) is 503 {@code unavailable}; anything else is
+ * a bug, logged with the request id and answered with a bare 500.
  */
 public final class Problems {
     private static final Logger LOG = LoggerFactory.getLogger(Problems.class);
@@ -39,6 +41,9 @@ public final class Problems {
         } else if (e instanceof HttpResponseException http) {
             if (http.getStatus() == 405) allow(ctx, http);
             write(ctx, fromStatus(http.getStatus()));
+        } else if (Constraints.isUnreachable(e)) {
+            LOG.warn("the database is unreachable on {} {} (request {}): {}", ctx.method(), ctx.path(), RequestIds.of(ctx), e.getClass().getSimpleName());
+            write(ctx, ApiException.unavailable("The database does not answer; try again shortly."));
         } else {
             LOG.error("unexpected error on {} {} (request {})", ctx.method(), ctx.path(), RequestIds.of(ctx), e);
             write(ctx, ApiException.internalError());

@@ -47,7 +47,7 @@ public interface MessageDao extends SendDao {
     @SqlQuery("""
             SELECT count(*) FROM (SELECT 1 FROM messages
                                   WHERE room_id = :room AND seq > :after AND deleted = 0 AND sender_id <> :reader
-                                  LIMIT :cap)""")
+                                  LIMIT :cap) AS unread""")
     int countUnread(@Bind("room") long roomId, @Bind("reader") long readerId, @Bind("after") long afterSeq, @Bind("cap") int cap);
 
     /** The messages whose latest change came after {@code since}, in the order of those changes (resume). */

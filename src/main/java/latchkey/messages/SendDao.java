@@ -19,8 +19,8 @@ import java.util.Optional;
 /**
  * The statements of a batch of sends, the part of {@link MessageDao} that the commit thread
  * attaches in every batch: Jdbi's attach does work for each method of a DAO, and this one has few.
- * A batch's rows and keys travel as one JSON array each, so that every statement's SQL is the same
- * whatever the number of sends, and stays prepared.
+ * A batch's rows and keys travel as one JSON array each ({@code <json_array>}, see {@link latchkey.db.Vendor#fragments}),
+ * so that every statement's SQL is the same whatever the number of sends, and stays prepared.
  */
 @RegisterRowMapper(MessageDao.MessageRowMapper.class)
 @RegisterRowMapper(SendDao.InsertedMapper.class)
@@ -56,12 +56,11 @@ public interface SendDao {
         return findByClientIds(roomId, json(keys.stream().map(k -> Arrays.<Object>asList(k.senderId(), k.clientId())).toList()));
     }
 
-    /** CROSS JOIN keeps json_each outside, so that each pair is one lookup in messages_client_id. */
+    /** CROSS JOIN keeps the array outside, so that each pair is one lookup in messages_client_id. */
     @SqlQuery("SELECT " + FIELDS + """
-             FROM json_each(:keys) k CROSS JOIN messages m
-              ON m.room_id = :room AND m.sender_id = k.value ->> 0 AND m.client_id = k.value ->> 1
-            LEFT JOIN users u ON u.id = m.sender_id""")
-    List<MessageRow> findByClientIds(@Bind("room") long roomId, @Bind("keys") String keysJson);
+             FROM <json_array> k CROSS JOIN messages m LEFT JOIN users u ON u.id = m.sender_id
+            WHERE m.room_id = :room AND m.sender_id = CAST(k.value ->> 0 AS BIGINT) AND m.client_id = k.value ->> 1""")
+    List<MessageRow> findByClientIds(@Bind("room") long roomId, @Bind("json") String keysJson);
 
     /** Inserts {@code rows} numbered from {@code firstSeq} on, in their order; answers each new row's id and number (in no order). */
     default List<Inserted> insertAll(long roomId, long firstSeq, long now, List<NewRow> rows) {
@@ -70,9 +69,11 @@ public interface SendDao {
 
     @SqlQuery("""
             INSERT INTO messages (room_id, seq, change_seq, sender_id, text, reply_to, client_id, created_at)
-            SELECT :room, :first + key, :first + key, value ->> 0, value ->> 1, value ->> 2, value ->> 3, :now FROM json_each(:rows)
+            SELECT :room, :first + r.key, :first + r.key, CAST(r.value ->> 0 AS BIGINT), r.value ->> 1, CAST(r.value ->> 2 AS BIGINT),
+                   r.value ->> 3, :now
+            FROM <json_array> r
             RETURNING id, seq""")
-    List<Inserted> insertAll(@Bind("room") long roomId, @Bind("first") long firstSeq, @Bind("now") long now, @Bind("rows") String rowsJson);
+    List<Inserted> insertAll(@Bind("room") long roomId, @Bind("first") long firstSeq, @Bind("now") long now, @Bind("json") String rowsJson);
 
     /**
      * The counter after new messages, {@code from} its old value {@code to} the last one's number,

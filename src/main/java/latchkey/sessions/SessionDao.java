@@ -104,6 +104,18 @@ public interface SessionDao {
             WHERE s.id = :sessionId AND s.user_id = :userId""")
     Optional<AccessRow> findAccess(@Bind("sessionId") long sessionId, @Bind("userId") long userId);
 
+    /** Sessions ended at {@code since} or later: what another node may have ended while this one was not listening. */
+    @SqlQuery("SELECT user_id, id FROM sessions WHERE revoked_at >= :since")
+    @RegisterRowMapper(EndedMapper.class)
+    List<AccessChange.SessionEnded> endedSince(@Bind("since") long since);
+
+    final class EndedMapper implements RowMapper<AccessChange.SessionEnded> {
+        @Override
+        public AccessChange.SessionEnded map(ResultSet rs, StatementContext ctx) throws SQLException {
+            return new AccessChange.SessionEnded(rs.getLong("user_id"), rs.getLong("id"));
+        }
+    }
+
     /** Housekeeping: tokens and sessions that can no longer be used by anyone. */
     @SqlUpdate("DELETE FROM refresh_tokens WHERE expires_at < :now")
     int deleteExpiredRefreshTokens(@Bind("now") long now);

@@ -2,6 +2,7 @@ package latchkey.tokens;
 
 import latchkey.config.Config;
 import latchkey.db.Database;
+import latchkey.db.Vendor;
 
 import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
@@ -13,17 +14,36 @@ import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.Optional;
 
-/** The HMAC secret of access tokens: configured, or generated once and kept beside the database. */
+/**
+ * The HMAC secret of access tokens: configured, or generated once and kept beside the SQLite file
+ * or, on PostgreSQL, in the database, where every node finds the same one. {@code file} is empty
+ * when it is not kept in a file.
+ */
 public record JwtSecret(byte[] bytes, Source source, Optional<Path> file) {
     public enum Source { CONFIGURED, GENERATED, LOADED, EPHEMERAL }
 
-    public static JwtSecret resolve(Config config) {
+    private static final String SETTING = "jwt.secret";
+
+    public static JwtSecret resolve(Config config, Database database) {
         if (config.jwtSecret().isPresent()) {
             return new JwtSecret(config.jwtSecret().get().getBytes(StandardCharsets.UTF_8), Source.CONFIGURED, Optional.empty());
         }
+        if (database.vendor() == Vendor.POSTGRESQL) return inDatabase(database);
         Optional<Path> db = Database.file(config.dbUrl());
         if (db.isEmpty()) return new JwtSecret(generate().getBytes(StandardCharsets.UTF_8), Source.EPHEMERAL, Optional.empty());
-        Path file = db.get().resolveSibling(db.get().getFileName() + ".secret");
+        return inFile(db.get().resolveSibling(db.get().getFileName() + ".secret"));
+    }
+
+    private static JwtSecret inDatabase(Database database) {
+        String generated = generate();
+        String stored = database.writer().withExtension(SettingDao.class, dao -> {
+            dao.insertIfAbsent(SETTING, generated);
+            return dao.find(SETTING).orElseThrow();
+        });
+        return new JwtSecret(stored.getBytes(StandardCharsets.UTF_8), stored.equals(generated) ? Source.GENERATED : Source.LOADED, Optional.empty());
+    }
+
+    private static JwtSecret inFile(Path file) {
         try {
             if (Files.isRegularFile(file)) {
                 String stored = Files.readString(file, StandardCharsets.UTF_8).trim();
@@ -41,7 +61,7 @@ public record JwtSecret(byte[] bytes, Source source, Optional<Path> file) {
                 Files.createLink(file, tmp);
                 return new JwtSecret(secret.getBytes(StandardCharsets.UTF_8), Source.GENERATED, Optional.of(file));
             } catch (FileAlreadyExistsException e) {
-                return resolve(config);
+                return inFile(file);
             } finally {
                 Files.deleteIfExists(tmp);
             }

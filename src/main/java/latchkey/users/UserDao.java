@@ -59,6 +59,10 @@ public interface UserDao {
     @GetGeneratedKeys("id")
     long insert(@BindMethods NewUser user);
 
+    /** Users changed at {@code since} or later (profile, role, disabled, password). */
+    @SqlQuery("SELECT id FROM users WHERE updated_at >= :since")
+    List<Long> changedSince(@Bind("since") long since);
+
     @SqlQuery("SELECT " + USER_COLUMNS + " FROM users WHERE id = ?")
     Optional<UserRow> findById(long id);
 
@@ -118,7 +122,7 @@ public interface UserDao {
     @SqlQuery("""
             SELECT count(*) FROM (SELECT 1 FROM users WHERE username_key >= :lo AND username_key < :hi
                                   UNION ALL SELECT 1 FROM users WHERE name_key >= :lo AND name_key < :hi
-                                  LIMIT :cap)""")
+                                  LIMIT :cap) AS matches""")
     int countPrefixMatches(@Bind("lo") String lo, @Bind("hi") String hi, @Bind("cap") int cap);
 
     /**
@@ -127,7 +131,7 @@ public interface UserDao {
      * index ranges would have to be read and sorted whole.
      */
     @SqlQuery("""
-            SELECT id, username, name, avatar_id FROM users NOT INDEXED
+            SELECT id, username, name, avatar_id FROM users <not_indexed>
             WHERE id > :after AND disabled = 0
               AND ((username_key >= :lo AND username_key < :hi) OR (name_key >= :lo AND name_key < :hi))
             ORDER BY id LIMIT :limit""")

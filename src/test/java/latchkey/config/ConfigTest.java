@@ -49,7 +49,7 @@ class ConfigTest {
         assertProblem("jwt.access-ttl", Map.of("JWT_ACCESS_TTL", "15m"));
         assertProblem("bcrypt.cost", Map.of("BCRYPT_COST", "3"));
         assertProblem("ratelimit.enabled", Map.of("RATELIMIT_ENABLED", "yes"));
-        assertProblem("db.url", Map.of("DB_URL", "jdbc:postgresql://x"));
+        assertProblem("db.url", Map.of("DB_URL", "jdbc:mysql://x/chat"));
         assertProblem("app.public-url", Map.of("APP_PUBLIC_URL", "chat.example.com"));
         assertProblem("app.public-url", Map.of("APP_PUBLIC_URL", "https://chat.example.com/?x=1"));
         assertProblem("mail.reset-url", Map.of("MAIL_RESET_URL", "{public-url}/reset"));

@@ -18,13 +18,16 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 /**
- * Runs a test against a real Latchkey on a free port with a fresh SQLite file, through
- * javalin-testtools. bcrypt cost 4 keeps tests fast; the registration limit is raised so that
+ * Runs a test against a real Latchkey on a free port with a fresh database, through
+ * javalin-testtools: a SQLite file, or with {@code -Dlatchkey.test.db=postgresql} (the second
+ * surefire run) a database of its own on the test PostgreSQL server ({@link Postgres}). bcrypt cost 4 keeps tests fast; the registration limit is raised so that
  * tests may sign up many users from 127.0.0.1 (the limit tests set their own).
  */
 public final class Harness {
     public static final String SECRET = "test-secret-0123456789abcdef0123456789abcdef";
     public static final String PASSWORD = "correct horse battery staple";
+    /** True in the run against PostgreSQL. */
+    public static final boolean POSTGRESQL = "postgresql".equals(System.getProperty("latchkey.test.db"));
 
     public interface Body {
         void run(Api api, Context context) throws Exception;
@@ -59,15 +62,21 @@ public final class Harness {
 
     public static void test(Map<String, String> overrides, Clock clock, Body body) {
         Path dir = null;
+        String pgUrl = null;
         try {
             dir = Files.createTempDirectory("latchkey-test");
             Path dbFile = dir.resolve("test.db");
             Map<String, String> values = defaults(dbFile);
+            if (POSTGRESQL) {
+                pgUrl = Postgres.server().freshDatabase();
+                values.put("db.url", pgUrl);
+                values.put("db.username", Postgres.USER);
+            }
             values.putAll(overrides);
             Config config = Config.of(values);
-            try (Database db = Database.open(config.dbUrl())) {
+            try (Database db = Database.open(config.dbUrl(), config.dbUsername(), config.dbPassword())) {
                 EventBus events = new EventBus();
-                Javalin app = Main.app(config, db, JwtSecret.resolve(config), clock, events);
+                Javalin app = Main.app(config, db, JwtSecret.resolve(config, db), clock, events);
                 JavalinTest.test(app, (server, client) -> body.run(new Api("http://localhost:" + server.port()),
                         new Context(db, dbFile, config, server, events)));
             }
@@ -75,6 +84,50 @@ public final class Harness {
             throw new AssertionError(e);
         } finally {
             if (dir != null) deleteQuietly(dir);
+            if (pgUrl != null) Postgres.server().drop(pgUrl);
+        }
+    }
+
+    public interface TwoNodes {
+        void run(Api a, Api b, Context context) throws Exception;
+    }
+
+    /**
+     * Two Latchkey nodes, each with its own connections, caches and event bus, on one fresh
+     * PostgreSQL database: what a load balancer spreads a client's requests over. The context is
+     * node A's.
+     */
+    public static void twoNodes(Map<String, String> overrides, TwoNodes body) {
+        Path dir = null;
+        String pgUrl = Postgres.server().freshDatabase();
+        try {
+            dir = Files.createTempDirectory("latchkey-test");
+            Path dbFile = dir.resolve("test.db");
+            Map<String, String> values = defaults(dbFile);
+            values.put("db.url", pgUrl);
+            values.put("db.username", Postgres.USER);
+            values.putAll(overrides);
+            Config config = Config.of(values);
+            try (Database dbA = Database.open(config.dbUrl(), config.dbUsername(), config.dbPassword());
+                 Database dbB = Database.open(config.dbUrl(), config.dbUsername(), config.dbPassword())) {
+                EventBus events = new EventBus();
+                Javalin a = Main.app(config, dbA, JwtSecret.resolve(config, dbA), Clock.systemUTC(), events);
+                Javalin b = Main.app(config, dbB, JwtSecret.resolve(config, dbB), Clock.systemUTC(), new EventBus());
+                JavalinTest.test(a, (server, client) -> {
+                    b.start(0);
+                    try {
+                        body.run(new Api("http://localhost:" + server.port()), new Api("http://localhost:" + b.port()),
+                                new Context(dbA, dbFile, config, server, events));
+                    } finally {
+                        b.stop();
+                    }
+                });
+            }
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        } finally {
+            if (dir != null) deleteQuietly(dir);
+            Postgres.server().drop(pgUrl);
         }
     }
 
