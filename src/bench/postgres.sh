@@ -13,12 +13,12 @@
 # same machine and disk as the SQLite file. Each database gets 64 users registered through the
 # API (bcrypt cost BCRYPT_COST), all members of one room. ROUNDS alternates the databases
 # (sqlite, postgresql, sqlite, ...) so that a drift of the machine shows.
-# Env (defaults): ROUNDS=1 WARMUP=15s DURATION=10s CONNS=16 LOGIN_CONNS=4 SEND_CONNS=64 BCRYPT_COST=10
+# Env (defaults): SCENARIOS="me login send" ROUNDS=1 WARMUP=15s DURATION=10s CONNS=16 LOGIN_CONNS=4 SEND_CONNS=64 BCRYPT_COST=10
 #   SERVER_CPU=0 WRK_CPU=1 PORT=18383 PG_PORT=18384 OUT=target/bench JAR=target/latchkey.jar
 set -euo pipefail
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 cd "$HERE/../.."
-ROUNDS=${ROUNDS:-1}; WARMUP=${WARMUP:-15s}; DURATION=${DURATION:-10s}
+SCENARIOS=${SCENARIOS:-me login send}; ROUNDS=${ROUNDS:-1}; WARMUP=${WARMUP:-15s}; DURATION=${DURATION:-10s}
 CONNS=${CONNS:-16}; LOGIN_CONNS=${LOGIN_CONNS:-4}; SEND_CONNS=${SEND_CONNS:-64}
 SERVER_CPU=${SERVER_CPU:-0}; WRK_CPU=${WRK_CPU:-1}; PORT=${PORT:-18383}; PG_PORT=${PG_PORT:-18384}
 OUT=${OUT:-target/bench}; JAR=${JAR:-target/latchkey.jar}
@@ -87,10 +87,15 @@ for round in $(seq 1 "$ROUNDS"); do
     room=$(curl -sf -H "Authorization: Bearer $owner" -H 'Content-Type: application/json' -d '{"name":"bench"}' "$BASE/rooms" | jq -r .id)
     tail -n +2 "$tmp/tokens" | while read -r t; do curl -sf -o /dev/null -X POST -H "Authorization: Bearer $t" "$BASE/rooms/$room/join"; done
     export BENCH_TOKEN=$owner BENCH_SENDER_TOKENS="$tmp/tokens" BENCH_ROOM=$room
-    RESULT[$round,$db,me]=$(pass me me "$CONNS")
-    RESULT[$round,$db,login]=$(pass login login "$LOGIN_CONNS")
-    RESULT[$round,$db,send]=$(BENCH_RUN="r$round$db" pass send chat-send "$SEND_CONNS")
-    for s in me login send; do echo "  $s: ${RESULT[$round,$db,$s]} (req/s, p99 ms, server µs/req, errors)" >&2; done
+    for s in $SCENARIOS; do
+      case $s in
+        me) RESULT[$round,$db,me]=$(pass me me "$CONNS") ;;
+        login) RESULT[$round,$db,login]=$(pass login login "$LOGIN_CONNS") ;;
+        send) RESULT[$round,$db,send]=$(BENCH_RUN="r$round$db" pass send chat-send "$SEND_CONNS") ;;
+        *) echo "unknown scenario $s" >&2; exit 2 ;;
+      esac
+    done
+    for s in $SCENARIOS; do echo "  $s: ${RESULT[$round,$db,$s]} (req/s, p99 ms, server µs/req, errors)" >&2; done
     stop_server
   done
 done
@@ -101,7 +106,7 @@ done
   echo "| round | scenario | conns | SQLite req/s | p99 ms | µs CPU/req | PostgreSQL req/s | p99 ms | µs CPU/req | PostgreSQL ÷ SQLite | errors |"
   echo "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
   for round in $(seq 1 "$ROUNDS"); do
-    for s in me login send; do
+    for s in $SCENARIOS; do
       read -r r1 p1 u1 e1 <<<"${RESULT[$round,sqlite,$s]}"; read -r r2 p2 u2 e2 <<<"${RESULT[$round,postgresql,$s]}"
       conns=$CONNS; [[ $s == login ]] && conns=$LOGIN_CONNS; [[ $s == send ]] && conns=$SEND_CONNS
       echo "| $round | $s | $conns | $r1 | $p1 | $u1 | $r2 | $p2 | $u2 | $(awk -v a="$r2" -v b="$r1" 'BEGIN { printf "%.2f", a / b }') | $((e1 + e2)) |"

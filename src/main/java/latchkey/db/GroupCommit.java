@@ -31,11 +31,20 @@ import java.util.concurrent.LinkedBlockingQueue;
  * share a bulk run together, as one piece at the place of the first of them, and each caller gets
  * its own {@link Outcome}, so one bad item fails only its caller. After-commit actions run in the
  * order the pieces ran.
+ *
+ * <p>On PostgreSQL other nodes write too. A piece that lost a race to one of them
+ * ({@link Constraints#isConflict}) is rolled back and run again right after the batch's commit,
+ * before newer work, so that it reads what the other node committed.
  */
 public final class GroupCommit implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(GroupCommit.class);
     /** Bounds how long the first caller of a batch waits for the last one's work. */
     private static final int MAX_BATCH = 256;
+    /**
+     * How often a piece runs when another writer keeps beating it to a row ({@link Constraints#isConflict}):
+     * with one writer per node, each retry follows a commit of another node.
+     */
+    private static final int MAX_ATTEMPTS = 5;
 
     public interface Work<T> {
         T run(Tx tx);
@@ -66,11 +75,23 @@ public final class GroupCommit implements AutoCloseable {
         Throwable failure;
         /** Set once a bulk took this item along with an earlier one of the batch. */
         boolean ran;
+        /** Set when its piece ran into another node's write and runs again once this batch is committed. */
+        boolean again;
+        int attempts = 1;
 
         Pending(Work<T> work, Bulk<Object, T> bulk, Object item) {
             this.work = work;
             this.bulk = bulk;
             this.item = item;
+        }
+
+        Pending<T> retry() {
+            again = false;
+            ran = false;
+            result = null;
+            failure = null;
+            attempts++;
+            return this;
         }
 
         void complete() {
@@ -170,8 +191,10 @@ public final class GroupCommit implements AutoCloseable {
                         connection.releaseSavepoint(savepoint);
                     }
                     tx.dropAfterCommit();
+                    boolean again = pending.attempts < MAX_ATTEMPTS && Constraints.isConflict(e);
                     for (Pending<?> piece : pieceOf(batch, i)) {
-                        piece.failure = e;
+                        if (again) piece.again = true;
+                        else piece.failure = e;
                         piece.ran = true;
                     }
                 }
@@ -181,6 +204,7 @@ public final class GroupCommit implements AutoCloseable {
         } catch (SQLException | RuntimeException e) {
             // Nothing of this batch is on disk: every caller hears the failure, none its success.
             for (Pending<?> pending : batch) {
+                pending.again = false;
                 if (pending.failure == null) pending.failure = e instanceof RuntimeException r ? r : new IllegalStateException(e);
             }
             afterCommit.clear();
@@ -193,7 +217,13 @@ public final class GroupCommit implements AutoCloseable {
                 LOG.error("an after-commit action failed", e);
             }
         }
-        for (Pending<?> pending : batch) pending.complete();
+        List<Pending<?>> again = new ArrayList<>();
+        for (Pending<?> pending : batch) {
+            if (pending.again) again.add(pending.retry());
+            else pending.complete();
+        }
+        // Before anything newer: the work reads again what the other writer committed, and is answered in its turn.
+        if (!again.isEmpty()) commit(again);
     }
 
     private static <T> void runAlone(Tx tx, Pending<T> pending) {

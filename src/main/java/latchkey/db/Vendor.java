@@ -10,10 +10,12 @@ import java.util.Properties;
 public enum Vendor {
     SQLITE("jdbc:sqlite:", "sqlite", Map.of(
             "json_array", "json_each(:json)",
-            "not_indexed", "NOT INDEXED")),
+            "not_indexed", "NOT INDEXED",
+            "lock_room", "")),
     POSTGRESQL("jdbc:postgresql:", "postgresql", Map.of(
             "json_array", "(SELECT e.ordinality - 1 AS key, e.value FROM jsonb_array_elements(CAST(:json AS jsonb)) WITH ORDINALITY AS e (value, ordinality))",
-            "not_indexed", ""));
+            "not_indexed", "",
+            "lock_room", "FOR UPDATE OF r"));
 
     private final String urlPrefix;
     private final String migrationFolder;
@@ -33,6 +35,9 @@ public enum Vendor {
      * text). A batch bound as one array keeps one SQL text, prepared once, for any number of rows.
      * <li>{@code <not_indexed>}: after a table's name, walk the table by its primary key rather than
      * an index (SQLite's planner would otherwise pick a name index and sort; PostgreSQL's does not).
+     * <li>{@code <lock_room>}: at the end of a writer's read of {@code rooms r}, keep other writers
+     * off that room until the commit. SQLite has one writer; on PostgreSQL each node has one, and
+     * a batch of sends must not read a sequence number that another node is about to advance.
      * </ul>
      */
     Map<String, String> fragments() {

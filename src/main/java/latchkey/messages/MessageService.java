@@ -1,6 +1,7 @@
 package latchkey.messages;
 
 import latchkey.auth.RateLimiter;
+import latchkey.db.Constraints;
 import latchkey.db.Database;
 import latchkey.db.GroupCommit;
 import latchkey.db.Tx;
@@ -331,7 +332,8 @@ public final class MessageService implements AccountRemoval {
     }
 
     private static void requireAdvanced(int updated) {
-        if (updated != 1) throw new IllegalStateException("a room's sequence number moved under its writer");
+        // Another node's writer took the number first (several nodes on PostgreSQL): the work runs again.
+        if (updated != 1) throw new Constraints.Conflict("a room's sequence number moved under its writer");
     }
 
     private static ApiException notMember() {

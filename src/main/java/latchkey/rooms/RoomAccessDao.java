@@ -66,7 +66,7 @@ public interface RoomAccessDao {
     @SqlQuery("""
             SELECT r.kind, r.private, r.last_seq, mb.user_id, mb.role
             FROM rooms r LEFT JOIN memberships mb ON mb.room_id = r.id AND mb.user_id IN (SELECT CAST(u.value AS BIGINT) FROM <json_array> u)
-            WHERE r.id = :room""")
+            WHERE r.id = :room <lock_room>""")
     @RegisterRowMapper(MemberAccessMapper.class)
     List<MemberAccess> accessOf(@Bind("room") long roomId, @Bind("json") String userIdsJson);
 }
