@@ -44,6 +44,14 @@ interface MailDao {
     @SqlUpdate("UPDATE mail_queue SET next_attempt_at = :now WHERE next_attempt_at > :now")
     int dueNow(@Bind("now") long now);
 
+    /**
+     * Takes a due mail for one sender until {@code until}: 1 when this caller has it, 0 when another
+     * node took it first (or it is no longer due). A sender that dies holding one leaves it to be
+     * sent when the lease ends.
+     */
+    @SqlUpdate("UPDATE mail_queue SET next_attempt_at = :until WHERE id = :id AND next_attempt_at <= :now")
+    int claim(@Bind("id") long id, @Bind("now") long now, @Bind("until") long until);
+
     @SqlUpdate("DELETE FROM mail_queue WHERE id = ?")
     int delete(long id);
 

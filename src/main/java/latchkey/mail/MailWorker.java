@@ -14,7 +14,9 @@ import java.util.Optional;
  * SMTP. A mail is deleted from the queue once sent; a failed one waits {@code mail.retry-initial},
  * doubling with each failure up to {@code mail.retry-max}, and is dropped (with a warning) when it
  * is still not out {@code mail.give-up-after} after it was queued. Delivery is at least once: a
- * crash between the server's "accepted" and the delete sends that one mail again.
+ * crash between the server's "accepted" and the delete sends that one mail again. Each mail is
+ * claimed before it is sent ({@link MailDao#claim}), so that of several nodes on one PostgreSQL
+ * database only one sends it.
  *
  * <p>The log names a mail by id, kind and the type of the failure, never by address, link or token.
  */
@@ -29,6 +31,8 @@ public final class MailWorker {
      * whether or not a mail follows. Mails queued meanwhile go out together.
      */
     private static final long AFTER_WAKE_MILLIS = 50;
+    /** How long a mail being sent is this node's; longer than any SMTP exchange takes. */
+    private static final long LEASE_MILLIS = 5 * 60_000;
     /** How long a stop waits for the mail being sent; one cut off stays queued and goes out after the restart. */
     private static final long STOP_WAIT_MILLIS = 5_000;
 
@@ -113,6 +117,9 @@ public final class MailWorker {
     }
 
     private void attempt(QueuedMail queued) {
+        long now = clock.millis();
+        // Several nodes share the queue on PostgreSQL: the one that takes a mail sends it, the others pass.
+        if (db.writer().withExtension(MailDao.class, dao -> dao.claim(queued.id(), now, now + LEASE_MILLIS)) == 0) return;
         try {
             Optional<Mail> mail = queue.isSuperseded(queued) ? Optional.empty() : composer.compose(queued);
             if (mail.isPresent()) mailer.send(mail.get());
