@@ -124,8 +124,9 @@ public final class Main {
         UserService userService = new UserService(db, events, List.of(messageService, roomService, uploadService), clock);
         // Mail retries wait in real time, whatever clock the rest runs on (tests move theirs by hand).
         MailQueue mailQueue = new MailQueue(db, Clock.systemUTC());
+        AbuseLimits abuseLimits = new AbuseLimits(config, db, clock);
         Recovery recovery = Recovery.of(config, db, userService, passwords, events, mailQueue, clock);
-        AuthService authService = new AuthService(userService, sessionService, passwords, new AbuseLimits(config, clock), recovery.verifications());
+        AuthService authService = new AuthService(userService, sessionService, passwords, abuseLimits, recovery.verifications());
         MailWorker mailWorker = new MailWorker(mailQueue, recovery.mail(), Mailer.of(config),
                 new MailWorker.Retry(config.mailRetryInitial(), config.mailRetryMax(), config.mailGiveUpAfter()));
 
@@ -157,7 +158,7 @@ public final class Main {
             app.http.prefer405over404 = true;
             app.contextResolver.ip = ctx -> ClientAddress.of(ctx, config.trustProxy());
             app.requestLogger.http(requestLog::log);
-            Housekeeping housekeeping = new Housekeeping(sessionService);
+            Housekeeping housekeeping = new Housekeeping(sessionService, new Housekeeping.Task("ended abuse-limit windows", abuseLimits::prune));
             app.events.serverStarted(housekeeping::start);
             app.events.serverStopped(housekeeping::stop);
             app.events.serverStopped(passwords::close);

@@ -1,23 +1,42 @@
 package latchkey.auth;
 
 import latchkey.config.Config;
+import latchkey.db.Database;
 import latchkey.http.ApiException;
 
 import java.time.Clock;
 import java.time.Duration;
 
-/** The login and registration limits of the contract, over three {@link RateLimiter}s. */
+/** The login and registration limits of the contract, over three {@link AttemptLimit}s. */
 public final class AbuseLimits {
     private final boolean enabled;
-    private final RateLimiter failedLoginsByAccount;
-    private final RateLimiter failedLoginsByIp;
-    private final RateLimiter registrationsByIp;
+    private final Database db;
+    private final Clock clock;
+    private final long windowMillis;
+    private final AttemptLimit failedLoginsByAccount;
+    private final AttemptLimit failedLoginsByIp;
+    private final AttemptLimit registrationsByIp;
 
-    public AbuseLimits(Config config, Clock clock) {
+    /** Counted in this process, or in the database where other nodes share it ({@link Database#sharedByNodes}). */
+    public AbuseLimits(Config config, Database db, Clock clock) {
         this.enabled = config.rateLimitEnabled();
-        this.failedLoginsByAccount = new RateLimiter(config.loginPerAccount(), config.rateLimitWindow(), clock);
-        this.failedLoginsByIp = new RateLimiter(config.loginPerIp(), config.rateLimitWindow(), clock);
-        this.registrationsByIp = new RateLimiter(config.registerPerIpHour(), Duration.ofHours(1), clock);
+        this.db = db;
+        this.clock = clock;
+        this.windowMillis = config.rateLimitWindow().toMillis();
+        this.failedLoginsByAccount = limit(db, "login-account", config.loginPerAccount(), config.rateLimitWindow(), clock);
+        this.failedLoginsByIp = limit(db, "login-ip", config.loginPerIp(), config.rateLimitWindow(), clock);
+        this.registrationsByIp = limit(db, "register-ip", config.registerPerIpHour(), Duration.ofHours(1), clock);
+    }
+
+    /** Housekeeping: forgets the shared windows that have ended (nothing to do for the in-memory ones, which bound themselves). */
+    public int prune() {
+        if (!(registrationsByIp instanceof SharedRateLimiter)) return 0;
+        long longest = Math.max(Duration.ofHours(1).toMillis(), windowMillis);
+        return db.writer().withExtension(RateWindowDao.class, dao -> dao.deleteEnded(clock.millis() - longest));
+    }
+
+    private static AttemptLimit limit(Database db, String name, int limit, Duration window, Clock clock) {
+        return db.sharedByNodes() ? new SharedRateLimiter(db, name, limit, window, clock) : new RateLimiter(limit, window, clock);
     }
 
     /**

@@ -13,7 +13,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * first to expire anyway) go. Each clean-up leaves room for a tenth of the table, so a flood
  * pays for a scan once per {@code MAX_KEYS / 10} new keys, not on every request.
  */
-public final class RateLimiter {
+public final class RateLimiter implements AttemptLimit {
     static final int MAX_KEYS = 100_000;
     private static final int AFTER_CLEAN_UP = MAX_KEYS - MAX_KEYS / 10;
 
@@ -36,6 +36,7 @@ public final class RateLimiter {
      * returns the seconds until the window ends. Counting before the work is done means that
      * parallel attempts can not slip past the limit.
      */
+    @Override
     public long tryAcquire(String key) {
         long now = clock.millis();
         if (windows.size() >= MAX_KEYS && !windows.containsKey(key)) makeRoom(now);
@@ -52,10 +53,12 @@ public final class RateLimiter {
     }
 
     /** Gives back an attempt that turned out not to count (a successful login, for the IP). */
+    @Override
     public void release(String key) {
         windows.computeIfPresent(key, (k, w) -> w.count() <= 1 ? null : new Window(w.startMillis(), w.count() - 1));
     }
 
+    @Override
     public void reset(String key) {
         windows.remove(key);
     }

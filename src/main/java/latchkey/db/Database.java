@@ -312,6 +312,14 @@ public final class Database implements AutoCloseable {
     }
 
     /**
+     * True where other Latchkey processes may use this database too (PostgreSQL): what must hold
+     * across them (abuse limits) is kept in the database rather than in memory.
+     */
+    public boolean sharedByNodes() {
+        return vendor == Vendor.POSTGRESQL;
+    }
+
+    /**
      * PostgreSQL's LISTEN/NOTIFY on {@code channel}, started: how the nodes sharing this database
      * tell each other what changed. Empty on SQLite, which one process has to itself.
      */
