@@ -158,7 +158,7 @@ public final class Main {
             app.http.prefer405over404 = true;
             app.contextResolver.ip = ctx -> ClientAddress.of(ctx, config.trustProxy());
             app.requestLogger.http(requestLog::log);
-            Housekeeping housekeeping = new Housekeeping(sessionService, new Housekeeping.Task("ended abuse-limit windows", abuseLimits::prune));
+            Housekeeping housekeeping = new Housekeeping(db, sessionService, new Housekeeping.Task("ended abuse-limit windows", abuseLimits::prune));
             app.events.serverStarted(housekeeping::start);
             app.events.serverStopped(housekeeping::stop);
             app.events.serverStopped(passwords::close);

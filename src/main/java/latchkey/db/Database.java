@@ -17,6 +17,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Types;
@@ -317,6 +319,28 @@ public final class Database implements AutoCloseable {
      */
     public boolean sharedByNodes() {
         return vendor == Vendor.POSTGRESQL;
+    }
+
+    /**
+     * Runs {@code work} unless another node runs work of the same name at this moment, and says
+     * whether it ran. On PostgreSQL a session advisory lock, on a connection of its own that closes
+     * with the work, decides; SQLite has one process, which always runs it.
+     */
+    public boolean onOneNodeAtATime(String name, Runnable work) {
+        if (vendor != Vendor.POSTGRESQL) {
+            work.run();
+            return true;
+        }
+        try (Connection c = opener.open(); PreparedStatement lock = c.prepareStatement("SELECT pg_try_advisory_lock(hashtext(?))")) {
+            lock.setString(1, "latchkey:" + name);
+            try (ResultSet held = lock.executeQuery()) {
+                if (!held.next() || !held.getBoolean(1)) return false;
+            }
+            work.run();
+            return true;
+        } catch (SQLException e) {
+            throw new IllegalStateException("can not take the lock of " + name + ": " + e.getMessage(), e);
+        }
     }
 
     /**

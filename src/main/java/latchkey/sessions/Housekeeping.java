@@ -1,5 +1,6 @@
 package latchkey.sessions;
 
+import latchkey.db.Database;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -13,6 +14,7 @@ import java.util.function.IntSupplier;
 /**
  * Prunes what can no longer be used, once an hour, so the tables do not grow without end: dead
  * sessions and refresh tokens, and whatever else is handed in (the abuse limits' ended windows).
+ * Of several nodes on one database, one at a time does it; the others skip that round.
  */
 public final class Housekeeping {
     private static final Logger LOG = LoggerFactory.getLogger(Housekeeping.class);
@@ -21,10 +23,12 @@ public final class Housekeeping {
     public record Task(String what, IntSupplier prune) {
     }
 
+    private final Database db;
     private final List<Task> tasks;
     private ScheduledExecutorService timer;
 
-    public Housekeeping(SessionService sessions, Task... more) {
+    public Housekeeping(Database db, SessionService sessions, Task... more) {
+        this.db = db;
         List<Task> all = new ArrayList<>();
         all.add(new Task("expired or ended sessions and refresh tokens", sessions::prune));
         all.addAll(List.of(more));
@@ -45,6 +49,14 @@ public final class Housekeeping {
     }
 
     void prune() {
+        try {
+            if (!db.onOneNodeAtATime("housekeeping", this::pruneAll)) LOG.info("housekeeping: another node is at it; skipped");
+        } catch (RuntimeException e) {
+            LOG.warn("housekeeping failed; will try again in an hour", e);
+        }
+    }
+
+    private void pruneAll() {
         for (Task task : tasks) {
             try {
                 int removed = task.prune().getAsInt();
