@@ -13,6 +13,8 @@
 # same machine and disk as the SQLite file. Each database gets 64 users registered through the
 # API (bcrypt cost BCRYPT_COST), all members of one room. ROUNDS alternates the databases
 # (sqlite, postgresql, sqlite, ...) so that a drift of the machine shows.
+# SCENARIOS may add "revocation": then two nodes on one database, and the time from a logout on
+# node A to node B's first 401 for that token, CROSS_SAMPLES times (src/bench/CrossNode.java).
 # Env (defaults): SCENARIOS="me login send" ROUNDS=1 WARMUP=15s DURATION=10s CONNS=16 LOGIN_CONNS=4 SEND_CONNS=64 BCRYPT_COST=10
 #   SERVER_CPU=0 WRK_CPU=1 PORT=18383 PG_PORT=18384 OUT=target/bench JAR=target/latchkey.jar
 set -euo pipefail
@@ -63,7 +65,9 @@ pass() {
 }
 
 declare -A RESULT
-for round in $(seq 1 "$ROUNDS"); do
+WRK_SCENARIOS=${SCENARIOS//revocation/}
+WRK_ROUNDS=$ROUNDS; [[ -n ${WRK_SCENARIOS// /} ]] || WRK_ROUNDS=0
+for round in $(seq 1 "$WRK_ROUNDS"); do
   for db in sqlite postgresql; do
     if [[ $db == sqlite ]]; then
       rm -rf "$tmp/sqlite"; mkdir "$tmp/sqlite"; url="jdbc:sqlite:$tmp/sqlite/bench.db"
@@ -87,7 +91,7 @@ for round in $(seq 1 "$ROUNDS"); do
     room=$(curl -sf -H "Authorization: Bearer $owner" -H 'Content-Type: application/json' -d '{"name":"bench"}' "$BASE/rooms" | jq -r .id)
     tail -n +2 "$tmp/tokens" | while read -r t; do curl -sf -o /dev/null -X POST -H "Authorization: Bearer $t" "$BASE/rooms/$room/join"; done
     export BENCH_TOKEN=$owner BENCH_SENDER_TOKENS="$tmp/tokens" BENCH_ROOM=$room
-    for s in $SCENARIOS; do
+    for s in $WRK_SCENARIOS; do
       case $s in
         me) RESULT[$round,$db,me]=$(pass me me "$CONNS") ;;
         login) RESULT[$round,$db,login]=$(pass login login "$LOGIN_CONNS") ;;
@@ -95,23 +99,44 @@ for round in $(seq 1 "$ROUNDS"); do
         *) echo "unknown scenario $s" >&2; exit 2 ;;
       esac
     done
-    for s in $SCENARIOS; do echo "  $s: ${RESULT[$round,$db,$s]} (req/s, p99 ms, server µs/req, errors)" >&2; done
+    for s in $WRK_SCENARIOS; do echo "  $s: ${RESULT[$round,$db,$s]} (req/s, p99 ms, server µs/req, errors)" >&2; done
     stop_server
   done
 done
+
+# Two nodes on one database: a logout on A, refused on B after how long (src/bench/CrossNode.java).
+CROSS=""
+if [[ " $SCENARIOS " == *" revocation "* ]]; then
+  "${as_pg[@]}" "$PG_BIN/psql" -q -h 127.0.0.1 -p "$PG_PORT" -U postgres -c "DROP DATABASE IF EXISTS bench" -c "CREATE DATABASE bench" postgres
+  pids=()
+  for node in a b; do
+    port=$PORT; [[ $node == b ]] && port=$((PORT + 10))
+    cpu=$SERVER_CPU; [[ $node == b ]] && cpu=$WRK_CPU
+    ( exec env SERVER_PORT="$port" DB_URL="jdbc:postgresql://127.0.0.1:$PG_PORT/bench" DB_USERNAME=postgres BCRYPT_COST=4 \
+        UPLOADS_DIR="$tmp/uploads-$node" MAIL_OUTBOX_DIR="$tmp/outbox-$node" RATELIMIT_REGISTER_PER_IP_HOUR=1000000000 \
+        taskset -c "$cpu" java -jar "$JAR" ) > "$tmp/server-node-$node.log" 2>&1 &
+    pids+=($!)
+    for _ in $(seq 1 300); do curl -s -o /dev/null --max-time 1 "http://127.0.0.1:$port/health" && break; sleep 0.2; done
+  done
+  echo "== two nodes: revocation on A, refused on B (${CROSS_SAMPLES:-200} samples)" >&2
+  CROSS=$(java "$HERE/CrossNode.java" "$BASE" "http://127.0.0.1:$((PORT + 10))" "${CROSS_SAMPLES:-200}" | grep '^CROSSNODE')
+  echo "  $CROSS" >&2
+  kill "${pids[@]}" 2>/dev/null || true; wait "${pids[@]}" 2>/dev/null || true
+fi
 
 {
   echo "Latchkey on SQLite and on PostgreSQL $("$PG_BIN/postgres" --version | awk '{print $3}'), $STAMP, $(getconf _NPROCESSORS_ONLN) CPUs, server on CPU $SERVER_CPU, wrk on CPU $WRK_CPU, BCRYPT_COST=$BCRYPT_COST, warm-up $WARMUP, pass $DURATION"
   echo
   echo "| round | scenario | conns | SQLite req/s | p99 ms | µs CPU/req | PostgreSQL req/s | p99 ms | µs CPU/req | PostgreSQL ÷ SQLite | errors |"
   echo "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
-  for round in $(seq 1 "$ROUNDS"); do
-    for s in $SCENARIOS; do
+  for round in $(seq 1 "$WRK_ROUNDS"); do
+    for s in $WRK_SCENARIOS; do
       read -r r1 p1 u1 e1 <<<"${RESULT[$round,sqlite,$s]}"; read -r r2 p2 u2 e2 <<<"${RESULT[$round,postgresql,$s]}"
       conns=$CONNS; [[ $s == login ]] && conns=$LOGIN_CONNS; [[ $s == send ]] && conns=$SEND_CONNS
       echo "| $round | $s | $conns | $r1 | $p1 | $u1 | $r2 | $p2 | $u2 | $(awk -v a="$r2" -v b="$r1" 'BEGIN { printf "%.2f", a / b }') | $((e1 + e2)) |"
     done
   done
+  [[ -z $CROSS ]] || { echo; echo "Two nodes, node A on CPU $SERVER_CPU and node B on CPU $WRK_CPU: a logout on A, then B asked until it answers 401: ${CROSS#CROSSNODE }"; }
   echo
   echo "µs CPU/req is the server process's CPU (user + system) per request; PostgreSQL's own processes are not in it."
 } | tee "$OUT/postgres-$STAMP.md"
