@@ -9,6 +9,7 @@ import java.time.Duration;
 
 /** The login and registration limits of the contract, over three {@link AttemptLimit}s. */
 public final class AbuseLimits {
+    private static final Duration REGISTRATION_WINDOW = Duration.ofHours(1);
     private final boolean enabled;
     private final Database db;
     private final Clock clock;
@@ -25,13 +26,13 @@ public final class AbuseLimits {
         this.windowMillis = config.rateLimitWindow().toMillis();
         this.failedLoginsByAccount = limit(db, "login-account", config.loginPerAccount(), config.rateLimitWindow(), clock);
         this.failedLoginsByIp = limit(db, "login-ip", config.loginPerIp(), config.rateLimitWindow(), clock);
-        this.registrationsByIp = limit(db, "register-ip", config.registerPerIpHour(), Duration.ofHours(1), clock);
+        this.registrationsByIp = limit(db, "register-ip", config.registerPerIpHour(), REGISTRATION_WINDOW, clock);
     }
 
     /** Housekeeping: forgets the shared windows that have ended (nothing to do for the in-memory ones, which bound themselves). */
     public int prune() {
-        if (!(registrationsByIp instanceof SharedRateLimiter)) return 0;
-        long longest = Math.max(Duration.ofHours(1).toMillis(), windowMillis);
+        if (!db.sharedByNodes()) return 0;
+        long longest = Math.max(REGISTRATION_WINDOW.toMillis(), windowMillis);
         return db.writer().withExtension(RateWindowDao.class, dao -> dao.deleteEnded(clock.millis() - longest));
     }
 

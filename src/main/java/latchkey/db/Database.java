@@ -327,7 +327,7 @@ public final class Database implements AutoCloseable {
      * with the work, decides; SQLite has one process, which always runs it.
      */
     public boolean onOneNodeAtATime(String name, Runnable work) {
-        if (vendor != Vendor.POSTGRESQL) {
+        if (!sharedByNodes()) {
             work.run();
             return true;
         }

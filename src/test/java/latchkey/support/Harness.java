@@ -61,31 +61,14 @@ public final class Harness {
     }
 
     public static void test(Map<String, String> overrides, Clock clock, Body body) {
-        Path dir = null;
-        String pgUrl = null;
-        try {
-            dir = Files.createTempDirectory("latchkey-test");
-            Path dbFile = dir.resolve("test.db");
-            Map<String, String> values = defaults(dbFile);
-            if (POSTGRESQL) {
-                pgUrl = Postgres.server().freshDatabase();
-                values.put("db.url", pgUrl);
-                values.put("db.username", Postgres.USER);
-            }
-            values.putAll(overrides);
-            Config config = Config.of(values);
-            try (Database db = Database.open(config.dbUrl(), config.dbUsername(), config.dbPassword())) {
+        withConfig(overrides, POSTGRESQL, (config, dbFile) -> {
+            try (Database db = open(config)) {
                 EventBus events = new EventBus();
                 Javalin app = Main.app(config, db, JwtSecret.resolve(config, db), clock, events);
                 JavalinTest.test(app, (server, client) -> body.run(new Api("http://localhost:" + server.port()),
                         new Context(db, dbFile, config, server, events)));
             }
-        } catch (IOException e) {
-            throw new AssertionError(e);
-        } finally {
-            if (dir != null) deleteQuietly(dir);
-            if (pgUrl != null) Postgres.server().drop(pgUrl);
-        }
+        });
     }
 
     public interface TwoNodes {
@@ -98,18 +81,8 @@ public final class Harness {
      * node A's.
      */
     public static void twoNodes(Map<String, String> overrides, TwoNodes body) {
-        Path dir = null;
-        String pgUrl = Postgres.server().freshDatabase();
-        try {
-            dir = Files.createTempDirectory("latchkey-test");
-            Path dbFile = dir.resolve("test.db");
-            Map<String, String> values = defaults(dbFile);
-            values.put("db.url", pgUrl);
-            values.put("db.username", Postgres.USER);
-            values.putAll(overrides);
-            Config config = Config.of(values);
-            try (Database dbA = Database.open(config.dbUrl(), config.dbUsername(), config.dbPassword());
-                 Database dbB = Database.open(config.dbUrl(), config.dbUsername(), config.dbPassword())) {
+        withConfig(overrides, true, (config, dbFile) -> {
+            try (Database dbA = open(config); Database dbB = open(config)) {
                 EventBus events = new EventBus();
                 Javalin a = Main.app(config, dbA, JwtSecret.resolve(config, dbA), Clock.systemUTC(), events);
                 Javalin b = Main.app(config, dbB, JwtSecret.resolve(config, dbB), Clock.systemUTC(), new EventBus());
@@ -123,12 +96,38 @@ public final class Harness {
                     }
                 });
             }
+        });
+    }
+
+    private interface WithConfig {
+        void run(Config config, Path dbFile);
+    }
+
+    /** The test's configuration over a temporary folder and a fresh database (a SQLite file, or one on the test PostgreSQL), both gone afterwards. */
+    private static void withConfig(Map<String, String> overrides, boolean postgresql, WithConfig body) {
+        Path dir = null;
+        String pgUrl = null;
+        try {
+            dir = Files.createTempDirectory("latchkey-test");
+            Path dbFile = dir.resolve("test.db");
+            Map<String, String> values = defaults(dbFile);
+            if (postgresql) {
+                pgUrl = Postgres.server().freshDatabase();
+                values.put("db.url", pgUrl);
+                values.put("db.username", Postgres.USER);
+            }
+            values.putAll(overrides);
+            body.run(Config.of(values), dbFile);
         } catch (IOException e) {
             throw new AssertionError(e);
         } finally {
             if (dir != null) deleteQuietly(dir);
-            Postgres.server().drop(pgUrl);
+            if (pgUrl != null) Postgres.server().drop(pgUrl);
         }
+    }
+
+    private static Database open(Config config) {
+        return Database.open(config.dbUrl(), config.dbUsername(), config.dbPassword());
     }
 
     private static void deleteQuietly(Path dir) {
